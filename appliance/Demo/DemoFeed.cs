@@ -1,0 +1,55 @@
+using Edge.Appliance.Ingest;
+using Edge.Simulator;
+
+namespace Edge.Appliance.Demo;
+
+/// <summary>
+/// <c>--demo</c>: the box feeds itself a simulated race over its own CTP01 port, exactly as ChronoTrack
+/// middleware would, so a newcomer (or a timer checking the screens) sees reads arrive within seconds.
+/// </summary>
+public sealed partial class DemoFeed(
+    IHostApplicationLifetime lifetime,
+    TimingEndpoint timing,
+    IConfiguration configuration,
+    TimeProvider time,
+    ILogger<DemoFeed> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(stoppingToken);
+
+        var participants = configuration.GetValue("Edge:DemoParticipants", 300);
+        var rate = configuration.GetValue("Edge:DemoReadsPerSecond", 25.0);
+        var now = time.GetUtcNow();
+        // Demo reads are dated today so they look live; a real race's times only ever come from its controllers.
+        var race = GeneratedRace.Generate(new RaceOptions
+        {
+            Participants = participants,
+            GunTime = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero),
+            LateLocation = "5k",
+            LateLocationAfterReads = participants / 2,
+        });
+        var port = timing.Address?.Port ?? 61611;
+        LogDemo(participants, race.TotalReads, rate, port);
+        await using var client = new Ctp01Client(race, new ClientOptions { Host = "127.0.0.1", Port = port, ReadsPerSecond = rate, EventName = "Demo race" });
+        await client.RunAsync(stoppingToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo: simulating {Participants} runners ({Reads} reads at {Rate}/s) on timing port {Port}")]
+    private partial void LogDemo(int participants, int reads, double rate, int port);
+}
+
+public static class DemoExtensions
+{
+    public static IHostApplicationBuilder AddDemo(this IHostApplicationBuilder builder)
+    {
+        if (builder.Configuration.GetValue("Edge:Demo", false))
+        {
+            builder.Services.AddHostedService<DemoFeed>();
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Threading.Channels;
+using Edge.Appliance.Store;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Appliance.Ingest;
+
+/// <summary>Kestrel hands every TCP connection on the timing port to this handler; each runs one <see cref="Ctp01Session"/>.</summary>
+public sealed partial class Ctp01ConnectionHandler(
+    IOptions<TimingOptions> options,
+    ReadStore store,
+    IngestStatus status,
+    EventClock clock,
+    TimeProvider time,
+    ILogger<Ctp01ConnectionHandler> logger) : ConnectionHandler
+{
+    private readonly TimingOptions _options = options.Value;
+    private readonly string _password = ReadPassword(options.Value);
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var remote = connection.RemoteEndPoint?.ToString() ?? "unknown";
+        if (status.Count >= _options.MaxConnections)
+        {
+            status.Reject(RejectReason.TooManyConnections);
+            LogRefused(remote, _options.MaxConnections);
+            return;
+        }
+
+        var info = status.Open(remote, time.GetUtcNow());
+        LogOpened(info.Id, remote);
+        var reason = "closed by client";
+        try
+        {
+            await new Ctp01Session(connection, info, _options, _password, store, status, clock, time, logger).RunAsync();
+        }
+        catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or ConnectionAbortedException or IOException)
+        {
+            reason = e.Message;
+        }
+        catch (ChannelClosedException)
+        {
+            reason = "box shutting down";
+        }
+        finally
+        {
+            status.Close(info);
+            LogClosed(info.Id, remote, info.ConnectionId ?? "-", info.Reads, reason);
+        }
+    }
+
+    private static string ReadPassword(TimingOptions options) =>
+        string.IsNullOrEmpty(options.PasswordFile) ? options.Password : File.ReadLines(options.PasswordFile).FirstOrDefault()?.Trim() ?? "";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Timing connection {Connection} opened from {Remote}")]
+    private partial void LogOpened(long connection, string remote);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Timing connection {Connection} from {Remote} ({ConnectionId}) closed after {Reads} reads: {Reason}")]
+    private partial void LogClosed(long connection, string remote, string connectionId, long reads, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Timing connection from {Remote} refused: {Max} connections already open")]
+    private partial void LogRefused(string remote, int max);
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using Edge.Appliance.Meet;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Appliance.Ingest;
+
+public static class TimingExtensions
+{
+    /// <summary>
+    /// The CTP01 listener runs inside Kestrel next to HTTP: one host, one lifetime. Because endpoints are set in
+    /// code, the HTTP addresses from <c>urls</c> / <c>--urls</c> are bound here too (Kestrel would otherwise ignore them).
+    /// </summary>
+    public static IHostApplicationBuilder AddTiming(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TimingOptions>().BindConfiguration(TimingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IngestStatus>();
+        builder.Services.AddSingleton(sp => new EventClock(sp.GetRequiredService<MeetEvent>()));
+        builder.Services.AddSingleton<TimingEndpoint>();
+
+        // Kestrel would warn that code-defined endpoints override these; bind them here instead.
+        var urls = builder.Configuration["urls"] ?? "http://0.0.0.0:8080";
+        builder.WebHost.UseUrls();
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var timing = context.Configuration.GetSection(TimingOptions.Section).Get<TimingOptions>() ?? new TimingOptions();
+            var endpoint = kestrel.ApplicationServices.GetRequiredService<TimingEndpoint>();
+            kestrel.Listen(IPAddress.Parse(timing.Address), timing.Port, listen =>
+            {
+                endpoint.Listen = listen;
+                listen.UseConnectionHandler<Ctp01ConnectionHandler>();
+            });
+
+            foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                ListenHttp(kestrel, url);
+            }
+        });
+        return builder;
+    }
+
+    private static void ListenHttp(KestrelServerOptions kestrel, string url)
+    {
+        var address = BindingAddress.Parse(url);
+        if (address.Scheme != "http")
+        {
+            throw new InvalidOperationException($"urls: only http is served on the box, not '{url}'");
+        }
+
+        if (address.Host is "localhost")
+        {
+            kestrel.ListenLocalhost(address.Port);
+        }
+        else if (address.Host is "*" or "+" or "0.0.0.0" or "[::]")
+        {
+            kestrel.ListenAnyIP(address.Port);
+        }
+        else
+        {
+            kestrel.Listen(IPAddress.Parse(address.Host.Trim('[', ']')), address.Port);
+        }
+    }
+
+    /// <summary>Marks the listener as accepting once the server has bound it.</summary>
+    public static WebApplication UseTiming(this WebApplication app)
+    {
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var endpoint = app.Services.GetRequiredService<TimingEndpoint>();
+            app.Services.GetRequiredService<IngestStatus>().Accepting = true;
+            app.Logger.LogInformation("Timing listener (CTP01) accepting on {Endpoint}", endpoint.Address);
+        });
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<IngestStatus>().Accepting = false);
+        _ = app.Services.GetRequiredService<IOptions<TimingOptions>>().Value;
+        return app;
+    }
+}
+
+/// <summary>Where the timing listener is bound; with port 0 the actual port is known once the server has started.</summary>
+public sealed class TimingEndpoint
+{
+    internal ListenOptions? Listen { get; set; }
+
+    public IPEndPoint? Address => Listen?.IPEndPoint;
+}

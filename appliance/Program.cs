@@ -1,0 +1,4 @@
+using Edge.Appliance;
+
+var app = EdgeApp.Build(args);
+app.Run();

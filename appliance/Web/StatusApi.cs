@@ -1,0 +1,66 @@
+using Edge.Appliance.Ingest;
+using Edge.Appliance.Meet;
+using Edge.Appliance.Store;
+
+namespace Edge.Appliance.Web;
+
+/// <summary>What the box is doing: <c>/healthz</c> for supervisors, <c>/api/status</c> for people and tools.</summary>
+public static class StatusApi
+{
+    public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", (ReadStore store, IngestStatus ingest) =>
+            store.IsOpen && ingest.Accepting
+                ? Results.Text("ok\n")
+                : Results.Text($"store {(store.IsOpen ? "open" : "closed")}, timing listener {(ingest.Accepting ? "accepting" : "not accepting")}\n",
+                    statusCode: StatusCodes.Status503ServiceUnavailable));
+
+        app.MapGet("/api/status", (ReadStore store, IngestStatus ingest, TimingEndpoint timing, MeetEvent meet) =>
+        {
+            var latency = store.CommitLatency.Snapshot();
+            return new StatusResponse(
+                Reads: store.Reads,
+                Guns: store.Guns,
+                Duplicates: store.Duplicates,
+                Event: new EventStatus(meet.Name, meet.Date?.ToString("yyyy-MM-dd"), meet.TimeZone.Id),
+                Locations: [.. store.Locations.Select(l => new LocationStatus(
+                    l.Name, l.LastSequence, l.Reads, l.Guns, l.LastAtMs == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(l.LastAtMs)))],
+                Connections: [.. ingest.Connections.Select(c => new ConnectionStatus(
+                    c.Id, c.RemoteAddress, c.ConnectionId, c.Greeting, c.EventInfo, c.Locations, c.ConnectedAt, c.Reads))],
+                Rejected: ingest.Rejected(),
+                Ingest: new IngestFigures(
+                    timing.Address?.ToString(),
+                    store.Queued,
+                    new LatencyStatus(
+                        LatencyHistogram.Quantile(latency, 0.5),
+                        LatencyHistogram.Quantile(latency, 0.99),
+                        latency.Sum(),
+                        LatencyHistogram.BoundsMs,
+                        latency)));
+        });
+        return app;
+    }
+
+    public sealed record StatusResponse(
+        long Reads,
+        long Guns,
+        long Duplicates,
+        EventStatus Event,
+        IReadOnlyList<LocationStatus> Locations,
+        IReadOnlyList<ConnectionStatus> Connections,
+        IReadOnlyDictionary<string, long> Rejected,
+        IngestFigures Ingest);
+
+    public sealed record EventStatus(string Name, string? Date, string TimeZone);
+
+    public sealed record LocationStatus(string Name, long LastSequence, long Reads, long Guns, DateTimeOffset? LastReadAt);
+
+    public sealed record ConnectionStatus(
+        long Id, string RemoteAddress, string? ConnectionId, string? Greeting, string? EventInfo,
+        IReadOnlyList<string> Locations, DateTimeOffset ConnectedAt, long Reads);
+
+    /// <summary>Commit latency: arrival on the socket to durable commit, since start. Buckets are counts per bound (the last is above all bounds).</summary>
+    public sealed record LatencyStatus(double P50Ms, double P99Ms, long Count, IReadOnlyList<double> BoundsMs, long[] Buckets);
+
+    public sealed record IngestFigures(string? Listener, int Queued, LatencyStatus CommitLatency);
+}

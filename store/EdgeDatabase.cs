@@ -1,0 +1,119 @@
+using Microsoft.Data.Sqlite;
+
+namespace Edge.Store;
+
+/// <summary>
+/// Opens <c>edge.db</c> and keeps its schema. The appliance is the only writer; other processes (the sync
+/// agent) open it read-only and read the log through WAL while the appliance writes.
+/// </summary>
+public static class EdgeDatabase
+{
+    public const string FileName = "edge.db";
+
+    /// <summary>Schema version stored in <c>PRAGMA user_version</c>; each step below upgrades by one.</summary>
+    public const int SchemaVersion = 1;
+
+    private static readonly string[] Migrations =
+    [
+        // 1: sources, the log (reads and gun events, also the outbox), resume positions, per-location totals.
+        """
+        CREATE TABLE sources (
+            id            INTEGER PRIMARY KEY,
+            connection_id TEXT NOT NULL UNIQUE,
+            program       TEXT NOT NULL,
+            first_seen_ms INTEGER NOT NULL
+        );
+        CREATE TABLE log (
+            id          INTEGER PRIMARY KEY,
+            kind        INTEGER NOT NULL,
+            source_id   INTEGER NOT NULL REFERENCES sources(id),
+            location    TEXT NOT NULL,
+            seq         INTEGER NOT NULL,
+            tag         TEXT NOT NULL,
+            at_ms       INTEGER NOT NULL,
+            lap         INTEGER NOT NULL,
+            reader      TEXT NOT NULL,
+            gator       INTEGER NOT NULL,
+            received_ms INTEGER NOT NULL,
+            raw         TEXT NOT NULL
+        );
+        -- CTP01: a source resends from a sequence number after a reconnect; whether the given number itself
+        -- is repeated is unspecified, so the same (source, location, seq) is stored once.
+        CREATE UNIQUE INDEX log_source_seq ON log(source_id, location, seq);
+        -- A restarted middleware gets a new connection id and may renumber: the read itself is the key.
+        -- Time first, so inserts append at the end of the index.
+        CREATE UNIQUE INDEX log_identity ON log(at_ms, location, tag, reader, gator);
+        CREATE TABLE positions (
+            source_id INTEGER NOT NULL,
+            location  TEXT NOT NULL,
+            last_seq  INTEGER NOT NULL,
+            PRIMARY KEY (source_id, location)
+        ) WITHOUT ROWID;
+        CREATE TABLE locations (
+            name       TEXT PRIMARY KEY,
+            reads      INTEGER NOT NULL,
+            guns       INTEGER NOT NULL,
+            last_seq   INTEGER NOT NULL,
+            last_at_ms INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    ];
+
+    /// <summary>Opens the database for writing, creating or upgrading the schema. Durable commits: WAL + synchronous=FULL.</summary>
+    public static SqliteConnection OpenWriter(string dataDir)
+    {
+        Directory.CreateDirectory(dataDir);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(dataDir, FileName),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString());
+        connection.Open();
+        Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=OFF;");
+        Migrate(connection);
+        return connection;
+    }
+
+    /// <summary>Opens the database read-only, as another process (the sync agent) does.</summary>
+    public static SqliteConnection OpenReader(string dataDir)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(dataDir, FileName),
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
+        connection.Open();
+        Execute(connection, "PRAGMA busy_timeout=5000;");
+        return connection;
+    }
+
+    private static void Migrate(SqliteConnection connection)
+    {
+        using var versionCommand = connection.CreateCommand();
+        versionCommand.CommandText = "PRAGMA user_version";
+        var version = Convert.ToInt32(versionCommand.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException(
+                $"{FileName} has schema version {version}; this build knows up to {SchemaVersion}. Use a newer build.");
+        }
+
+        for (var next = version; next < SchemaVersion; next++)
+        {
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, Migrations[next], transaction);
+            Execute(connection, $"PRAGMA user_version = {next + 1}", transaction);
+            transaction.Commit();
+        }
+    }
+
+    internal static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Edge.Appliance.Ingest;
+using Edge.Simulator;
+using Edge.Tests.Support;
+
+// Benchmarks print figures; they do not assert. docs/BENCHMARKS.md records the latest run and its command.
+var which = args.Length > 0 ? args[0] : "all";
+var benchmarks = new Dictionary<string, Func<Task>>
+{
+    ["parser"] = Parser,
+    ["ingest"] = Ingest,
+    ["latency"] = Latency,
+    ["memory"] = Memory,
+};
+if (which != "all" && !benchmarks.ContainsKey(which))
+{
+    Console.Error.WriteLine($"usage: bench [all|{string.Join('|', benchmarks.Keys)}]");
+    return 2;
+}
+
+foreach (var (name, run) in benchmarks.Where(b => which == "all" || b.Key == which))
+{
+    Console.WriteLine($"== {name}");
+    await run();
+}
+
+return 0;
+
+// Framing + parsing of CT01_33 iso lines on one thread.
+static Task Parser()
+{
+    var race = GeneratedRace.Generate(new RaceOptions { Participants = 20_000 });
+    var text = new StringBuilder();
+    foreach (var r in race.Timeline.Take(100_000))
+    {
+        text.Append($"CT01_33~{r.Sequence}~{r.Location}~{r.Tag}~{r.Time.UtcDateTime:yyyy-MM-ddTHH:mm:ss.ff}~{r.Lap}~{r.ReaderId}~{r.Gator}\r\n");
+    }
+
+    var bytes = Encoding.ASCII.GetBytes(text.ToString());
+    var lines = 0L;
+    var clock = Stopwatch.StartNew();
+    while (clock.Elapsed < TimeSpan.FromSeconds(5))
+    {
+        var buffer = new System.Buffers.ReadOnlySequence<byte>(bytes);
+        while (Ctp01Parser.TryReadLine(ref buffer, out var line))
+        {
+            if (Ctp01Parser.TryParseRead(line.FirstSpan, out _) != RejectReason.None)
+            {
+                throw new InvalidOperationException("benchmark line did not parse");
+            }
+
+            lines++;
+        }
+    }
+
+    Console.WriteLine($"parser: {lines / clock.Elapsed.TotalSeconds:N0} lines/s on one thread ({lines:N0} lines, {bytes.Length / 100_000} bytes each)");
+    return Task.CompletedTask;
+}
+
+// Durable ingest over real sockets: 8 simulated middleware clients push unpaced into the appliance process.
+static async Task Ingest()
+{
+    const int clients = 8;
+    const int participantsPerClient = 12_500;
+    var dataDir = TempDir.Create("bench-ingest");
+    using var box = new ProcessBox(dataDir, "--Logging:LogLevel:Default=Warning");
+    await box.StartAsync();
+    var races = Enumerable.Range(0, clients).Select(i => GeneratedRace.Generate(new RaceOptions
+    {
+        Participants = participantsPerClient,
+        FirstBib = 1 + i * participantsPerClient,
+        Locations = [$"start{i}", $"5k{i}", $"10k{i}", $"finish{i}"],
+        Seed = i + 1,
+    })).ToList();
+    var total = races.Sum(r => r.Timeline.Count(x => !x.IsGun));
+    using var cts = new CancellationTokenSource();
+    var clock = Stopwatch.StartNew();
+    var runs = races.Select(r => new Ctp01Client(r, new ClientOptions { Port = box.TimingPort }).RunAsync(cts.Token)).ToList();
+    long reads;
+    var firstAt = TimeSpan.Zero;
+    do
+    {
+        await Task.Delay(50);
+        reads = (await box.StatusAsync()).GetProperty("reads").GetInt64();
+        if (reads > 0 && firstAt == TimeSpan.Zero)
+        {
+            firstAt = clock.Elapsed;
+        }
+    }
+    while (reads < total && clock.Elapsed < TimeSpan.FromMinutes(5));
+
+    var elapsed = clock.Elapsed - firstAt;
+    await cts.CancelAsync();
+    await Task.WhenAll(runs.Select(t => t.ContinueWith(_ => { })));
+    Console.WriteLine($"ingest: {reads:N0} reads from {clients} clients stored durably (synchronous=FULL) in {elapsed.TotalSeconds:F2} s = {reads / elapsed.TotalSeconds:N0} reads/s");
+    TempDir.Delete(dataDir);
+}
+
+// Arrival-to-commit latency at a race's pace: 2,000 reads/s from 4 clients for 30 s, read from the box's own histogram.
+static async Task Latency()
+{
+    var dataDir = TempDir.Create("bench-latency");
+    using var box = new ProcessBox(dataDir, "--Logging:LogLevel:Default=Warning");
+    await box.StartAsync();
+    var before = Buckets(await box.StatusAsync());
+    using var cts = new CancellationTokenSource();
+    var runs = Enumerable.Range(0, 4).Select(i => new Ctp01Client(
+        GeneratedRace.Generate(new RaceOptions { Participants = 5_000, FirstBib = 1 + i * 5_000, Locations = [$"start{i}", $"finish{i}"], Seed = i + 1 }),
+        new ClientOptions { Port = box.TimingPort, ReadsPerSecond = 500 }).RunAsync(cts.Token)).ToList();
+    await Task.Delay(TimeSpan.FromSeconds(30));
+    var status = await box.StatusAsync();
+    await cts.CancelAsync();
+    await Task.WhenAll(runs.Select(t => t.ContinueWith(_ => { })));
+    var after = Buckets(status);
+    var window = after.Zip(before, (a, b) => a - b).ToArray();
+    var bounds = status.GetProperty("ingest").GetProperty("commitLatency").GetProperty("boundsMs").EnumerateArray().Select(b => b.GetDouble()).ToArray();
+    Console.WriteLine($"latency: {window.Sum():N0} reads at ~2,000 reads/s; arrival to durable commit p50 <= {Quantile(window, bounds, 0.5)} ms, p99 <= {Quantile(window, bounds, 0.99)} ms, p99.9 <= {Quantile(window, bounds, 0.999)} ms (histogram bucket bounds)");
+    TempDir.Delete(dataDir);
+
+    static long[] Buckets(JsonElement s) =>
+        [.. s.GetProperty("ingest").GetProperty("commitLatency").GetProperty("buckets").EnumerateArray().Select(b => b.GetInt64())];
+
+    static string Quantile(long[] counts, double[] bounds, double q)
+    {
+        var rank = (long)Math.Ceiling(q * counts.Sum());
+        long seen = 0;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            seen += counts[i];
+            if (seen >= rank)
+            {
+                return i < bounds.Length ? bounds[i].ToString() : "inf";
+            }
+        }
+
+        return "inf";
+    }
+}
+
+// Resident memory after 1,000,000 stored reads, and start-to-accepting on that database.
+static async Task Memory()
+{
+    var dataDir = TempDir.Create("bench-memory");
+    using (var box = new ProcessBox(dataDir, "--Logging:LogLevel:Default=Warning"))
+    {
+        var startup = await box.StartAsync();
+        Console.WriteLine($"startup: empty store, process start to healthy (store open, listener accepting) {startup.TotalMilliseconds:N0} ms");
+        const int clients = 8;
+        var races = Enumerable.Range(0, clients).Select(i => GeneratedRace.Generate(new RaceOptions
+        {
+            Participants = 25_000,
+            FirstBib = 1 + i * 25_000,
+            Locations = [$"start{i}", $"5k{i}", $"10k{i}", $"15k{i}", $"finish{i}"],
+            Seed = i + 1,
+        })).ToList();
+        var total = races.Sum(r => r.Timeline.Count(x => !x.IsGun));
+        using var cts = new CancellationTokenSource();
+        var runs = races.Select(r => new Ctp01Client(r, new ClientOptions { Port = box.TimingPort }).RunAsync(cts.Token)).ToList();
+        long reads;
+        do
+        {
+            await Task.Delay(200);
+            reads = (await box.StatusAsync()).GetProperty("reads").GetInt64();
+        }
+        while (reads < total);
+
+        await cts.CancelAsync();
+        await Task.WhenAll(runs.Select(t => t.ContinueWith(_ => { })));
+        await Task.Delay(1000);
+        Console.WriteLine($"memory: resident {box.ResidentBytes() / 1048576.0:F1} MiB after {reads:N0} stored reads (8 connections open until just before)");
+    }
+
+    using (var again = new ProcessBox(dataDir, "--Logging:LogLevel:Default=Warning"))
+    {
+        var startup = await again.StartAsync();
+        var reads = (await again.StatusAsync()).GetProperty("reads").GetInt64();
+        Console.WriteLine($"startup: {reads:N0} reads in store, process start to healthy {startup.TotalMilliseconds:N0} ms; resident {again.ResidentBytes() / 1048576.0:F1} MiB");
+    }
+
+    TempDir.Delete(dataDir);
+}

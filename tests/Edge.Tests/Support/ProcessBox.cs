@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Edge.Tests.Support;
+
+/// <summary>
+/// The appliance as its own process (the built Edge.Appliance.dll), so a test can SIGKILL it the way a pulled
+/// power cord would, and measure its memory as the box's alone.
+/// </summary>
+public sealed class ProcessBox : IDisposable
+{
+    private readonly string[] _settings;
+    private Process? _process;
+    private readonly List<string> _output = [];
+
+    public ProcessBox(string dataDir, params string[] settings)
+    {
+        DataDir = dataDir;
+        _settings = settings;
+        TimingPort = TempDir.FreeTcpPort();
+        HttpPort = TempDir.FreeTcpPort();
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public string DataDir { get; }
+    public int TimingPort { get; }
+    public int HttpPort { get; }
+    public HttpClient Http { get; }
+    public int Pid => _process?.Id ?? 0;
+
+    public static string AppliancePath
+    {
+        get
+        {
+            // The test project references the appliance, so its build output sits beside the tests.
+            var path = Path.Combine(AppContext.BaseDirectory, "Edge.Appliance.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException("appliance build not found", path);
+        }
+    }
+
+    /// <summary>Starts the box and waits until /healthz says it is open and accepting; returns how long that took.</summary>
+    public async Task<TimeSpan> StartAsync()
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(AppliancePath);
+        foreach (var arg in (string[])[$"--urls=http://127.0.0.1:{HttpPort}", "--Timing:Address=127.0.0.1", $"--Timing:Port={TimingPort}", $"--Edge:DataDir={DataDir}", .. _settings])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var clock = Stopwatch.StartNew();
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, e) => Capture(e.Data);
+        _process.ErrorDataReceived += (_, e) => Capture(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"appliance exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await Http.GetAsync("/healthz");
+                if (response.IsSuccessStatusCode)
+                {
+                    return clock.Elapsed;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"appliance did not become healthy:\n{Output}");
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join("\n", _output.TakeLast(200));
+            }
+        }
+    }
+
+    private void Capture(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush, like a power cut for the process.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    /// <summary>Resident set size in bytes, from /proc.</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException("no VmRSS");
+    }
+
+    public async Task<JsonElement> StatusAsync() => await Http.GetFromJsonAsync<JsonElement>("/api/status");
+
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+        Http.Dispose();
+    }
+}
