@@ -1,5 +1,4 @@
 using Edge.Appliance.Demo;
-
 using Edge.Appliance.Ingest;
 using Edge.Appliance.Meet;
 using Edge.Appliance.Store;
@@ -12,8 +11,7 @@ public static class EdgeApp
 {
     public static WebApplication Build(string[] args)
     {
-        // `--demo` is the documented switch; configuration wants a key and a value.
-        args = [.. args.Select(a => a == "--demo" ? "--Edge:Demo=true" : a)];
+        args = TranslateSwitches(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = args,
@@ -30,5 +28,37 @@ public static class EdgeApp
         app.UseTiming();
         app.MapStatusApi();
         return app;
+    }
+
+    /// <summary>
+    /// <c>--demo</c> is the documented switch (configuration wants a key and a value). <c>--urls</c> becomes
+    /// <c>Edge:Urls</c>: the box binds HTTP itself beside the timing port, and Kestrel would otherwise warn that
+    /// code-defined endpoints override it.
+    /// </summary>
+    private static string[] TranslateSwitches(string[] args)
+    {
+        var translated = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (arg == "--demo")
+            {
+                translated.Add("--Edge:Demo=true");
+            }
+            else if (arg.StartsWith("--urls=", StringComparison.Ordinal))
+            {
+                translated.Add("--Edge:Urls=" + arg["--urls=".Length..]);
+            }
+            else if (arg == "--urls" && i + 1 < args.Length)
+            {
+                translated.Add("--Edge:Urls=" + args[++i]);
+            }
+            else
+            {
+                translated.Add(arg);
+            }
+        }
+
+        return [.. translated];
     }
 }

@@ -533,13 +533,20 @@ internal sealed partial class Ctp01Session(
             $"no {(_phase == Phase.Greeting ? "greeting" : "authorize line")} within {options.GreetingTimeout.TotalSeconds:0.#} s");
     }
 
-    /// <summary>Counts and logs a rejection that ends the connection, then closes it.</summary>
+    /// <summary>
+    /// Counts and logs a rejection that ends the connection, then ends the read loop so Kestrel closes the
+    /// connection after flushing what was said (such as err~authorize). Only a client that does not read is
+    /// aborted outright, since flushing to it would wait forever.
+    /// </summary>
     private void Close(RejectReason reason, string detail)
     {
         status.Reject(reason);
         LogClosing(info.Id, IngestStatus.ToName(reason), detail);
         _closing.Cancel();
-        context.Abort(new ConnectionAbortedException(IngestStatus.ToName(reason)));
+        if (reason == RejectReason.SlowReader)
+        {
+            context.Abort(new ConnectionAbortedException(IngestStatus.ToName(reason)));
+        }
     }
 
     private void Reject(RejectReason reason, ReadOnlySpan<byte> line) => Reject(reason, Excerpt(line));

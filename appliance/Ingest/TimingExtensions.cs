@@ -19,9 +19,9 @@ public static class TimingExtensions
         builder.Services.AddSingleton(sp => new EventClock(sp.GetRequiredService<MeetEvent>()));
         builder.Services.AddSingleton<TimingEndpoint>();
 
-        // Kestrel would warn that code-defined endpoints override these; bind them here instead.
-        var urls = builder.Configuration["urls"] ?? "http://0.0.0.0:8080";
-        builder.WebHost.UseUrls();
+        // --urls arrives as Edge:Urls (see EdgeApp); ASPNETCORE_URLS still works as "urls".
+        var urls = builder.Configuration["Edge:Urls"] ?? builder.Configuration["urls"] ?? "http://0.0.0.0:8080";
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var timing = context.Configuration.GetSection(TimingOptions.Section).Get<TimingOptions>() ?? new TimingOptions();

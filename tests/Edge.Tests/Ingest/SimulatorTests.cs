@@ -48,10 +48,13 @@ public class SimulatorTests
         using var cts = new CancellationTokenSource();
         var run = client.RunAsync(cts.Token);
 
-        // Cut every connection twice while the race streams; the simulator comes back by itself.
+        // Cut the connection twice while the race streams; the simulator comes back by itself.
         for (var cut = 0; cut < 2; cut++)
         {
-            await box.WaitUntilAsync(s => s.GetProperty("reads").GetInt64() > 1000 * (cut + 1), TimeSpan.FromSeconds(30), "reads flowing");
+            var connection = cut + 1;
+            await box.WaitUntilAsync(
+                s => client.Connections == connection && client.Connected && s.GetProperty("reads").GetInt64() > 1000 * connection,
+                TimeSpan.FromSeconds(30), $"reads flowing on connection {connection}");
             Assert.True(client.DropConnection(), "a connection to drop");
         }
 

@@ -86,6 +86,7 @@ public sealed class ProcessBox : IDisposable
         throw new TimeoutException($"appliance did not become healthy:\n{Output}");
     }
 
+    /// <summary>The last 200 lines the process printed, for failure messages.</summary>
     public string Output
     {
         get
@@ -94,6 +95,15 @@ public sealed class ProcessBox : IDisposable
             {
                 return string.Join("\n", _output.TakeLast(200));
             }
+        }
+    }
+
+    /// <summary>True when any line the process printed so far contains the text.</summary>
+    public bool Printed(string text)
+    {
+        lock (_output)
+        {
+            return _output.Any(l => l.Contains(text, StringComparison.Ordinal));
         }
     }
 
