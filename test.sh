@@ -4,19 +4,27 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-need() { # need <command> <debian package>
-  command -v "$1" >/dev/null 2>&1 && return 0
+install() { # install <debian package>: only root can; CI runs as root
   if [ "$(id -u)" -ne 0 ]; then
-    echo "test.sh: '$1' is missing; install the Debian package '$2'" >&2
+    echo "test.sh: install the Debian package '$1'" >&2
     return 1
   fi
   if [ -z "${apt_updated:-}" ]; then
     apt-get update -qq >/dev/null && apt_updated=1
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+}
+need() { # need <command> <debian package>
+  command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || install "$2"
+}
+need_file() { # need_file <path> <debian package>
+  [ -e "$1" ] || install "$2"
 }
 
 need curl curl || exit 1
+need mosquitto mosquitto || exit 1
+need_file "/usr/lib/$(uname -m)-linux-gnu/libmosquitto.so.1" libmosquitto1 || exit 1
+need openssl openssl || exit 1
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT

@@ -11,7 +11,7 @@ public static class EdgeDatabase
     public const string FileName = "edge.db";
 
     /// <summary>Schema version stored in <c>PRAGMA user_version</c>; each step below upgrades by one.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private static readonly string[] Migrations =
     [
@@ -57,10 +57,18 @@ public static class EdgeDatabase
             last_at_ms INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        // 2: corrections share the log; only reads and gun events are keyed by their identity.
+        """
+        DROP INDEX log_identity;
+        CREATE UNIQUE INDEX log_identity ON log(at_ms, location, tag, reader, gator) WHERE kind IN (1, 2);
+        """,
     ];
 
-    /// <summary>Opens the database for writing, creating or upgrading the schema. Durable commits: WAL + synchronous=FULL.</summary>
-    public static SqliteConnection OpenWriter(string dataDir)
+    /// <summary>
+    /// Opens the database for writing, creating or upgrading the schema. Durable commits: WAL + synchronous=FULL.
+    /// A write that finds the file locked by another process is retried for up to <paramref name="lockedTimeoutSeconds"/>.
+    /// </summary>
+    public static SqliteConnection OpenWriter(string dataDir, int lockedTimeoutSeconds = 30)
     {
         Directory.CreateDirectory(dataDir);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
@@ -68,6 +76,7 @@ public static class EdgeDatabase
             DataSource = Path.Combine(dataDir, FileName),
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
+            DefaultTimeout = lockedTimeoutSeconds,
         }.ToString());
         connection.Open();
         Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=OFF;");

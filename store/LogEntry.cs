@@ -7,6 +7,43 @@ public enum LogKind
     Read = 1,
     /// <summary>A gun start signalled at a timing point (CTP01 tag <c>guntime</c>).</summary>
     Gun = 2,
+
+    // Corrections: the timer's decisions, appended to the same log as reads, applied by the results engine and
+    // synced like reads. Raw holds the correction as JSON (see Correction); Sequence is the console's own counter.
+
+    /// <summary>Participant <c>Tag</c> (a bib) did not finish.</summary>
+    Dnf = 10,
+    /// <summary>Participant <c>Tag</c> (a bib) is disqualified; the JSON may give a reason.</summary>
+    Dq = 11,
+    /// <summary>A hand-timed read: participant <c>Tag</c> (a bib) at timing point <c>Location</c>, at <c>AtMs</c>.</summary>
+    ManualTime = 12,
+    /// <summary>The gun time of race <c>Tag</c> (a race id) is <c>AtMs</c>, overriding any gun read.</summary>
+    GunTime = 13,
+    /// <summary>Reads carrying tag <c>Tag</c> belong to the participant whose bib the JSON's <c>to</c> names.</summary>
+    BibSwap = 14,
+    /// <summary>Cancels the earlier correction whose log id the JSON's <c>voids</c> names.</summary>
+    Void = 15,
+}
+
+/// <summary>What the kinds mean as a group.</summary>
+public static class LogKinds
+{
+    /// <summary>True for a timer's correction, false for a read or gun event from a timing source.</summary>
+    public static bool IsCorrection(this LogKind kind) => kind >= LogKind.Dnf;
+
+    /// <summary>The kind's name as it appears in the synced JSON and the API: read, gun, dnf, dq, manualTime, gunTime, bibSwap, void.</summary>
+    public static string Name(this LogKind kind) => kind switch
+    {
+        LogKind.Read => "read",
+        LogKind.Gun => "gun",
+        LogKind.Dnf => "dnf",
+        LogKind.Dq => "dq",
+        LogKind.ManualTime => "manualTime",
+        LogKind.GunTime => "gunTime",
+        LogKind.BibSwap => "bibSwap",
+        LogKind.Void => "void",
+        _ => ((int)kind).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }
 
 /// <summary>
@@ -24,7 +61,7 @@ public enum LogKind
 /// <param name="Reader">Reader id: last three octets of the reader's MAC, hex.</param>
 /// <param name="Gator">Mat segment 1..8 (0 for gun lines).</param>
 /// <param name="ReceivedMs">The box's clock when the line arrived; informational only.</param>
-/// <param name="Raw">The line exactly as received, without its line ending.</param>
+/// <param name="Raw">The line exactly as received, without its line ending; for a correction, its JSON.</param>
 public sealed record LogEntry(
     long Id,
     LogKind Kind,

@@ -159,7 +159,10 @@ public sealed class LogWriter : IDisposable
             if (_insert.ExecuteNonQuery() == 1)
             {
                 stored[i] = _nextId++;
-                Count(e);
+                if (!e.Kind.IsCorrection())
+                {
+                    Count(e);
+                }
             }
             else
             {

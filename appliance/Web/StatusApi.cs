@@ -28,6 +28,7 @@ public static class StatusApi
                 Connections: [.. ingest.Connections.Select(c => new ConnectionStatus(
                     c.Id, c.RemoteAddress, c.ConnectionId, c.Greeting, c.EventInfo, c.Locations, c.ConnectedAt, c.Reads))],
                 Rejected: ingest.Rejected(),
+                Process: ProcessStatus.Now(),
                 Ingest: new IngestFigures(
                     timing.Address?.ToString(),
                     store.Queued,
@@ -49,7 +50,18 @@ public static class StatusApi
         IReadOnlyList<LocationStatus> Locations,
         IReadOnlyList<ConnectionStatus> Connections,
         IReadOnlyDictionary<string, long> Rejected,
+        ProcessStatus Process,
         IngestFigures Ingest);
+
+    /// <summary>The box's own footprint: a Pi has little memory to spare.</summary>
+    public sealed record ProcessStatus(long ResidentBytes, long GcHeapBytes, long GcCommittedBytes, long GcFragmentedBytes)
+    {
+        public static ProcessStatus Now()
+        {
+            var gc = GC.GetGCMemoryInfo();
+            return new ProcessStatus(Environment.WorkingSet, gc.HeapSizeBytes, gc.TotalCommittedBytes, gc.FragmentedBytes);
+        }
+    }
 
     public sealed record EventStatus(string Name, string? Date, string TimeZone);
 

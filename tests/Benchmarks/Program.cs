@@ -39,6 +39,7 @@ static Task Parser()
     }
 
     var bytes = Encoding.ASCII.GetBytes(text.ToString());
+    var lineCount = Math.Min(100_000, race.Timeline.Count);
     var lines = 0L;
     var clock = Stopwatch.StartNew();
     while (clock.Elapsed < TimeSpan.FromSeconds(5))
@@ -55,7 +56,7 @@ static Task Parser()
         }
     }
 
-    Console.WriteLine($"parser: {lines / clock.Elapsed.TotalSeconds:N0} lines/s on one thread ({lines:N0} lines, {bytes.Length / 100_000} bytes each)");
+    Console.WriteLine($"parser: {lines / clock.Elapsed.TotalSeconds:N0} lines/s on one thread ({lines:N0} lines, {bytes.Length / lineCount} bytes each)");
     return Task.CompletedTask;
 }
 
@@ -107,7 +108,7 @@ static async Task Latency()
     var before = Buckets(await box.StatusAsync());
     using var cts = new CancellationTokenSource();
     var runs = Enumerable.Range(0, 4).Select(i => new Ctp01Client(
-        GeneratedRace.Generate(new RaceOptions { Participants = 5_000, FirstBib = 1 + i * 5_000, Locations = [$"start{i}", $"finish{i}"], Seed = i + 1 }),
+        GeneratedRace.Generate(new RaceOptions { Participants = 8_000, FirstBib = 1 + i * 8_000, Locations = [$"start{i}", $"finish{i}"], Seed = i + 1 }),
         new ClientOptions { Port = box.TimingPort, ReadsPerSecond = 500 }).RunAsync(cts.Token)).ToList();
     await Task.Delay(TimeSpan.FromSeconds(30));
     var status = await box.StatusAsync();
@@ -169,7 +170,9 @@ static async Task Memory()
         await cts.CancelAsync();
         await Task.WhenAll(runs.Select(t => t.ContinueWith(_ => { })));
         await Task.Delay(1000);
-        Console.WriteLine($"memory: resident {box.ResidentBytes() / 1048576.0:F1} MiB after {reads:N0} stored reads (8 connections open until just before)");
+        var process = (await box.StatusAsync()).GetProperty("process");
+        Console.WriteLine($"memory: resident {box.ResidentBytes() / 1048576.0:F1} MiB after {reads:N0} stored reads (8 connections open until just before); " +
+            $"GC heap {process.GetProperty("gcHeapBytes").GetInt64() / 1048576.0:F1} MiB, committed {process.GetProperty("gcCommittedBytes").GetInt64() / 1048576.0:F1} MiB");
     }
 
     using (var again = new ProcessBox(dataDir, "--Logging:LogLevel:Default=Warning"))

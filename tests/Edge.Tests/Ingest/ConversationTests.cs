@@ -234,7 +234,7 @@ public class ConversationTests
     [Fact]
     public async Task The_box_pings_and_disconnects_a_client_that_stops_answering()
     {
-        await using var box = await TestBox.StartAsync(null, "--Timing:PingInterval=00:00:00.300");
+        await using var box = await TestBox.StartAsync(null, "--Timing:PingInterval=00:00:01");
         using var client = await RawClient.ConnectAsync(box.TimingPort);
         await client.HandshakeAsync(ConnectionId, "start");
         Assert.Equal("ping", await client.ReadLineAsync());

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Edge.Simulator;
 using Edge.Tests.Support;
 
@@ -64,7 +65,8 @@ public class SimulatorTests
 
         Assert.True(client.Connections >= 3, $"{client.Connections} connections");
         Assert.Contains(client.ServerLines, l => l == "start~5k" || l.StartsWith("start~5k~", StringComparison.Ordinal));
-        Assert.Contains(client.ServerLines, l => l.StartsWith("start~finish~", StringComparison.Ordinal));
+        // At the first cut over 1,000 reads were stored, most of them at the start: the reconnect resumes the start location after them.
+        Assert.Contains(client.ServerLines, l => l.Split('~') is ["start", "start", var seq] && int.Parse(seq, CultureInfo.InvariantCulture) > 500);
         var log = ConversationTests.ReadLog(box.DataDir);
         Assert.Equal(race.TotalReads, log.Count);
         Assert.Equal(

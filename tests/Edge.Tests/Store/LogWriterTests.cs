@@ -60,7 +60,7 @@ public class LogWriterTests : IDisposable
     [Fact]
     public void A_failed_batch_stores_nothing_and_gives_its_ids_back()
     {
-        using var connection = EdgeDatabase.OpenWriter(_dir);
+        using var connection = EdgeDatabase.OpenWriter(_dir, lockedTimeoutSeconds: 1);
         using var writer = new LogWriter(connection);
         var source = writer.OpenSource("a", "SimpleClient", 0).Id;
         var ids = new long[2];
@@ -111,6 +111,64 @@ public class LogWriterTests : IDisposable
         Assert.Equal(Enumerable.Range(101, 100).Select(i => (long)i), page.Select(e => e.Id));
         Assert.Equal("101", page[0].Tag);
         Assert.Empty(log.ReadAfter(250, 10));
+    }
+
+    [Fact]
+    public void Corrections_share_the_log_and_are_never_taken_for_duplicate_reads()
+    {
+        using var connection = EdgeDatabase.OpenWriter(_dir);
+        using var writer = new LogWriter(connection);
+        var console = writer.OpenSource("console", "edge", 0).Id;
+        var timing = writer.OpenSource("a", "SimpleClient", 0).Id;
+        var ids = new long[4];
+        writer.Append(
+        [
+            Read(timing, "finish", 1, "101", 5000),
+            new(LogKind.Dnf, console, "", 1, "101", 0, 0, "", 0, 0, "{}"),
+            new(LogKind.Dq, console, "", 2, "101", 0, 0, "", 0, 0, """{"reason":"course cut"}"""),
+            new(LogKind.Void, console, "", 3, "101", 0, 0, "", 0, 0, """{"voids":2}"""),
+        ], ids);
+        Assert.Equal([1L, 2L, 3L, 4L], ids);
+        var log = ConversationLog();
+        Assert.Equal([LogKind.Read, LogKind.Dnf, LogKind.Dq, LogKind.Void], log.Select(e => e.Kind));
+        Assert.True(log[2].Kind.IsCorrection());
+        Assert.False(log[0].Kind.IsCorrection());
+        // Per-location totals count what timing sources sent, not the timer's corrections.
+        Assert.Equal(["finish"], writer.Locations.Select(l => l.Name));
+    }
+
+    [Fact]
+    public void A_version_1_database_is_upgraded_in_place_keeping_its_reads()
+    {
+        using (var v1 = new SqliteConnection($"Data Source={Path.Combine(_dir, EdgeDatabase.FileName)};Pooling=False"))
+        {
+            v1.Open();
+            using var command = v1.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE sources (id INTEGER PRIMARY KEY, connection_id TEXT NOT NULL UNIQUE, program TEXT NOT NULL, first_seen_ms INTEGER NOT NULL);
+                CREATE TABLE log (id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, source_id INTEGER NOT NULL, location TEXT NOT NULL,
+                    seq INTEGER NOT NULL, tag TEXT NOT NULL, at_ms INTEGER NOT NULL, lap INTEGER NOT NULL, reader TEXT NOT NULL,
+                    gator INTEGER NOT NULL, received_ms INTEGER NOT NULL, raw TEXT NOT NULL);
+                CREATE UNIQUE INDEX log_source_seq ON log(source_id, location, seq);
+                CREATE UNIQUE INDEX log_identity ON log(at_ms, location, tag, reader, gator);
+                CREATE TABLE positions (source_id INTEGER NOT NULL, location TEXT NOT NULL, last_seq INTEGER NOT NULL, PRIMARY KEY (source_id, location)) WITHOUT ROWID;
+                CREATE TABLE locations (name TEXT PRIMARY KEY, reads INTEGER NOT NULL, guns INTEGER NOT NULL, last_seq INTEGER NOT NULL, last_at_ms INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO sources VALUES (1, 'a', 'SimpleClient', 0);
+                INSERT INTO log VALUES (1, 1, 1, 'start', 1, '101', 1000, 1, '0F2A38', 1, 0, 'CT01_33~1~start~101~1000~1~0F2A38~1');
+                INSERT INTO positions VALUES (1, 'start', 1);
+                INSERT INTO locations VALUES ('start', 1, 0, 1, 1000);
+                PRAGMA user_version = 1;
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using var connection = EdgeDatabase.OpenWriter(_dir);
+        using var writer = new LogWriter(connection);
+        Assert.Equal(2, writer.NextId);
+        var ids = new long[2];
+        writer.Append([Read(1, "start", 1, "101", 1000), Read(1, "start", 2, "102", 1001)], ids);
+        Assert.Equal([0L, 2L], ids);
+        Assert.Equal(2, ConversationLog().Count);
     }
 
     [Fact]
