@@ -48,6 +48,9 @@ public sealed class ProcessBox : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // The box runs with a 4 MiB gen0 budget (appliance/Properties/launchSettings.json for dotnet run, the
+        // image's service unit on a box): the GC's default on a big-cache CPU would commit far more than a Pi needs.
+        info.Environment["DOTNET_GCgen0size"] = "0x400000";
         info.ArgumentList.Add(AppliancePath);
         foreach (var arg in (string[])[$"--urls=http://127.0.0.1:{HttpPort}", "--Timing:Address=127.0.0.1", $"--Timing:Port={TimingPort}", $"--Edge:DataDir={DataDir}", .. _settings])
         {
