@@ -1,6 +1,7 @@
 using Edge.Appliance.Demo;
 using Edge.Appliance.Ingest;
 using Edge.Appliance.Meet;
+using Edge.Appliance.Results;
 using Edge.Appliance.Store;
 using Edge.Appliance.Web;
 
@@ -21,6 +22,7 @@ public static class EdgeApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddMeet();
         builder.AddStore();
+        builder.AddResults();
         builder.AddTiming();
         builder.AddDemo();
 

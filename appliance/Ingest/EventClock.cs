@@ -6,25 +6,31 @@ namespace Edge.Appliance.Ingest;
 /// Places a controller's time on the timeline: the event's date and time zone apply to times that do not
 /// carry them (CTP01 normal, msecs, iso without offset). The box's own clock is never consulted.
 /// </summary>
-public sealed class EventClock(MeetEvent meet)
+/// A reloaded meet folder applies to reads that arrive after it.
+public sealed class EventClock(Func<MeetEvent> current)
 {
-    private readonly long _midnightTicks = (meet.Date ?? DateOnly.FromDateTime(DateTime.UnixEpoch)).ToDateTime(TimeOnly.MinValue).Ticks;
+    public EventClock(MeetEvent meet)
+        : this(() => meet)
+    {
+    }
 
     /// <summary>True when time-of-day reads can be dated; otherwise they are placed on 1970-01-01 and still stored with their raw line.</summary>
-    public bool HasDate => meet.Date.HasValue;
+    public bool HasDate => current().Date.HasValue;
 
     public long ToUnixMilliseconds(ReadTime time)
     {
+        var meet = current();
+        var midnightTicks = (meet.Date ?? DateOnly.FromDateTime(DateTime.UnixEpoch)).ToDateTime(TimeOnly.MinValue).Ticks;
         var utcTicks = time.Kind switch
         {
             ReadTimeKind.Instant => time.Ticks,
-            ReadTimeKind.LocalDateTime => LocalToUtc(time.Ticks),
-            _ => LocalToUtc(_midnightTicks + time.Ticks),
+            ReadTimeKind.LocalDateTime => LocalToUtc(meet, time.Ticks),
+            _ => LocalToUtc(meet, midnightTicks + time.Ticks),
         };
         return (utcTicks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
     }
 
-    private long LocalToUtc(long localTicks)
+    private static long LocalToUtc(MeetEvent meet, long localTicks)
     {
         var local = new DateTime(localTicks, DateTimeKind.Unspecified);
         // Ambiguous wall times (the repeated hour in autumn) take the zone's standard offset; times in the

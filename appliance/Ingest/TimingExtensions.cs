@@ -16,7 +16,7 @@ public static class TimingExtensions
     {
         builder.Services.AddOptions<TimingOptions>().BindConfiguration(TimingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IngestStatus>();
-        builder.Services.AddSingleton(sp => new EventClock(sp.GetRequiredService<MeetEvent>()));
+        builder.Services.AddSingleton(sp => new EventClock(() => sp.GetRequiredService<MeetHost>().Current.Event));
         builder.Services.AddSingleton<TimingEndpoint>();
 
         // --urls arrives as Edge:Urls (see EdgeApp); ASPNETCORE_URLS still works as "urls".

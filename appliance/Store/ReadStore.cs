@@ -24,6 +24,8 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, TimeProvid
     private long _guns;
     private long _duplicates;
     private IReadOnlyList<LocationTotals> _locations = [];
+    private long _lastId;
+    private TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public bool IsOpen => _writer is not null && !_queue.Reader.Completion.IsCompleted;
 
@@ -36,6 +38,24 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, TimeProvid
     public IReadOnlyList<LocationTotals> Locations => Volatile.Read(ref _locations);
     /// <summary>Arrival on the socket to durable commit.</summary>
     public LatencyHistogram CommitLatency { get; } = new();
+    /// <summary>The highest log id committed; everything up to it is durable and readable by other connections.</summary>
+    public long LastId => Interlocked.Read(ref _lastId);
+
+    /// <summary>Completes once entries above <paramref name="afterId"/> are committed (at once if they already are).</summary>
+    public async Task WaitForCommitAsync(long afterId, CancellationToken cancellationToken)
+    {
+        while (LastId <= afterId)
+        {
+            var committed = Volatile.Read(ref _committed).Task;
+            if (LastId > afterId)
+            {
+                return;
+            }
+
+            await committed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public string DatabasePath => Path.GetFullPath(Path.Combine(_options.DataDir, EdgeDatabase.FileName));
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -44,6 +64,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, TimeProvid
         _connection = EdgeDatabase.OpenWriter(_options.DataDir);
         _writer = new LogWriter(_connection);
         PublishTotals();
+        _lastId = _writer.NextId - 1;
         LogOpened(DatabasePath, Reads, _writer.NextId - 1);
         return base.StartAsync(cancellationToken);
     }
@@ -146,6 +167,11 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, TimeProvid
         Interlocked.Add(ref _duplicates, duplicates);
         Volatile.Write(ref _locations, [.. _writer!.Locations.OrderBy(l => l.Name, StringComparer.Ordinal)]);
         batch.Clear();
+        if (_writer.NextId - 1 > LastId)
+        {
+            Interlocked.Exchange(ref _lastId, _writer.NextId - 1);
+            Interlocked.Exchange(ref _committed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
     }
 
     private void Execute(OpenSourceRequest request)

@@ -1,5 +1,6 @@
 using Edge.Appliance.Ingest;
 using Edge.Appliance.Meet;
+using Edge.Appliance.Results;
 using Edge.Appliance.Store;
 
 namespace Edge.Appliance.Web;
@@ -11,13 +12,15 @@ public static class StatusApi
     {
         app.MapGet("/healthz", (ReadStore store, IngestStatus ingest) =>
             store.IsOpen && ingest.Accepting
-                ? Results.Text("ok\n")
-                : Results.Text($"store {(store.IsOpen ? "open" : "closed")}, timing listener {(ingest.Accepting ? "accepting" : "not accepting")}\n",
+                ? TypedResults.Text("ok\n")
+                : TypedResults.Text($"store {(store.IsOpen ? "open" : "closed")}, timing listener {(ingest.Accepting ? "accepting" : "not accepting")}\n",
                     statusCode: StatusCodes.Status503ServiceUnavailable));
 
-        app.MapGet("/api/status", (ReadStore store, IngestStatus ingest, TimingEndpoint timing, MeetEvent meet) =>
+        app.MapGet("/api/status", (ReadStore store, IngestStatus ingest, TimingEndpoint timing, MeetHost meetHost, ResultsService results) =>
         {
             var latency = store.CommitLatency.Snapshot();
+            var meet = meetHost.Current.Event;
+            var snapshot = results.Current;
             return new StatusResponse(
                 Reads: store.Reads,
                 Guns: store.Guns,
@@ -28,6 +31,8 @@ public static class StatusApi
                 Connections: [.. ingest.Connections.Select(c => new ConnectionStatus(
                     c.Id, c.RemoteAddress, c.ConnectionId, c.Greeting, c.EventInfo, c.Locations, c.ConnectedAt, c.Reads))],
                 Rejected: ingest.Rejected(),
+                Meet: new MeetStatus(meetHost.Directory, meetHost.Error, snapshot.Meet.Races.Count, snapshot.Meet.Participants.Count),
+                Results: new ResultsStatus(snapshot.LastLogId, snapshot.Version, snapshot.UnknownTagCount, results.LastRebuild.Elapsed.TotalMilliseconds),
                 Process: ProcessStatus.Now(),
                 Ingest: new IngestFigures(
                     timing.Address?.ToString(),
@@ -50,6 +55,8 @@ public static class StatusApi
         IReadOnlyList<LocationStatus> Locations,
         IReadOnlyList<ConnectionStatus> Connections,
         IReadOnlyDictionary<string, long> Rejected,
+        MeetStatus Meet,
+        ResultsStatus Results,
         ProcessStatus Process,
         IngestFigures Ingest);
 
@@ -62,6 +69,12 @@ public static class StatusApi
             return new ProcessStatus(Environment.WorkingSet, gc.HeapSizeBytes, gc.TotalCommittedBytes, gc.FragmentedBytes);
         }
     }
+
+    /// <summary>The meet folder; <c>error</c> says why its latest edit was not taken (the last good meet keeps running).</summary>
+    public sealed record MeetStatus(string? Dir, string? Error, int Races, int Participants);
+
+    /// <summary>How far the results engine has applied the log.</summary>
+    public sealed record ResultsStatus(long LastLogId, long Version, long UnknownTags, double LastRebuildMs);
 
     public sealed record EventStatus(string Name, string? Date, string TimeZone);
 

@@ -1,0 +1,117 @@
+namespace Edge.Appliance.Meet;
+
+/// <summary>
+/// Everything that changes per meet, as loaded from the meet folder (<c>meet.json</c> + <c>participants.csv</c>).
+/// Immutable: a reload builds a new one and swaps it in whole.
+/// </summary>
+public sealed record Meet(
+    MeetEvent Event,
+    IReadOnlyList<Race> Races,
+    AgeGroups AgeGroups,
+    IReadOnlyList<Participant> Participants,
+    WifiSettings? Wifi,
+    IReadOnlyList<DisplaySettings> Displays)
+{
+    /// <summary>No meet folder: the event default, no races, no roster. Reads are still stored and listed as unknown tags.</summary>
+    public static Meet Empty { get; } = new(MeetEvent.Default, [], AgeGroups.Default, [], null, []);
+
+    public Race? FindRace(string id) => Races.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
+}
+
+public enum RankBy
+{
+    /// <summary>Places by gun time, as USATF rules do (the default).</summary>
+    Gun,
+    /// <summary>Places by chip (net) time.</summary>
+    Chip,
+}
+
+public enum TimingRole
+{
+    Start,
+    Split,
+    Finish,
+}
+
+/// <summary>A timing point of a race: a CTP01 location name and what it means for this race.</summary>
+public sealed record TimingPoint(string Location, TimingRole Role, double? Km);
+
+/// <summary>
+/// How a race's gun time is known: the first <c>guntime</c> read at <see cref="Location"/>, or a fixed
+/// <see cref="AtMs"/> (meet.json <c>gun.time</c>, the event's local time of day on the event date).
+/// </summary>
+public sealed record GunSource(string? Location, long? AtMs);
+
+public sealed record Race(
+    string Id,
+    string Name,
+    double DistanceKm,
+    RankBy RankBy,
+    GunSource Gun,
+    IReadOnlyList<TimingPoint> TimingPoints,
+    TimeSpan MinimumTime)
+{
+    public TimingPoint? Start => TimingPoints.FirstOrDefault(p => p.Role == TimingRole.Start);
+    public TimingPoint Finish => TimingPoints.First(p => p.Role == TimingRole.Finish);
+    public IEnumerable<TimingPoint> Splits => TimingPoints.Where(p => p.Role == TimingRole.Split);
+}
+
+/// <summary>Age groups from <c>from</c> in steps of <c>width</c>; the group starting at <c>to</c> is open-ended ("F 70+").</summary>
+public sealed record AgeGroups(int Width, int From, int To)
+{
+    public static AgeGroups Default { get; } = new(10, 0, 70);
+
+    /// <summary>The division name for a gender and age, e.g. "F 30-39", "M 70+", "F 0-9"; null without an age.</summary>
+    public string? Division(string gender, int? age)
+    {
+        if (age is not { } a)
+        {
+            return null;
+        }
+
+        if (a >= To)
+        {
+            return $"{gender} {To}+";
+        }
+
+        var low = a < From ? From : From + (a - From) / Width * Width;
+        return $"{gender} {low}-{Math.Min(low + Width, To) - 1}";
+    }
+}
+
+/// <summary>One row of <c>participants.csv</c>.</summary>
+public sealed record Participant(
+    string Bib,
+    string FirstName,
+    string LastName,
+    string Gender,
+    int? Age,
+    string RaceId,
+    string Tag,
+    string City,
+    string State,
+    string Team)
+{
+    public string Name => $"{FirstName} {LastName}".Trim();
+
+    /// <summary>"Seattle, WA", "Seattle", "WA" or empty.</summary>
+    public string Hometown => string.Join(", ", new[] { City, State }.Where(s => s.Length > 0));
+}
+
+/// <summary>The hotspot the Wi-Fi sign lets phones join (meet.json <c>wifi</c>).</summary>
+public sealed record WifiSettings(string Ssid, string Password, string Security, string ResultsUrl);
+
+public enum DisplayKind
+{
+    /// <summary>The last finishers, in huge type.</summary>
+    Finish,
+    /// <summary>Leaders of a race overall and by division, pages cycling.</summary>
+    Leaderboard,
+    /// <summary>Who is still out: started minus finished minus DNF, per race.</summary>
+    OnCourse,
+    /// <summary>Runners approaching the finish and finishers as they cross, with hometown and division place.</summary>
+    Announcer,
+}
+
+/// <summary>A screen at a shareable, unguessable URL <c>/d/{id}</c>.</summary>
+public sealed record DisplaySettings(string Id, DisplayKind Kind, string? RaceId, string Title);

@@ -1,0 +1,622 @@
+using System.Text.Json;
+using Edge.Appliance.Meet;
+using Edge.Store;
+
+namespace Edge.Appliance.Results;
+
+/// <summary>One log row as the engine needs it; <see cref="Json"/> is set for corrections only.</summary>
+public readonly record struct EngineEntry(long Id, LogKind Kind, string Location, string Tag, long AtMs, string? Json);
+
+/// <summary>
+/// Derives results from the log. Each applied batch re-derives exactly the participants it touched from all of
+/// their reads, so the state after any sequence of batches equals a rebuild from the whole log in one batch:
+/// every rule below is a function of the set of entries, never of their arrival pattern.
+/// Not thread-safe: one owner (<see cref="ResultsService"/>) applies batches and publishes snapshots.
+/// </summary>
+public sealed class ResultsEngine
+{
+    /// <summary>Unknown tags listed one by one; beyond this only the total grows.</summary>
+    public const int MaxListedUnknownTags = 10_000;
+
+    private const int RecentCount = 50;
+
+    private readonly Meet.Meet _meet;
+    private readonly Dictionary<string, int> _raceIndex = new(StringComparer.Ordinal);
+    private readonly RaceState[] _races;
+    private readonly Participant[] _participants;
+    private readonly Dictionary<string, int> _byBib = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _rosterTags = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _raceLocations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Read>> _readsByTag = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _firstGun = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<long, EngineEntry> _corrections = [];
+    private readonly Dictionary<string, UnknownTag> _unknown = new(StringComparer.Ordinal);
+    private readonly ResultRow?[] _rows;
+    private readonly ResultRow[] _placed;
+    private readonly ResultRow?[] _placedFrom;
+    private readonly int[] _bibOrder;
+    private readonly int[] _byBibOrder;
+    private readonly SortedSet<(long FinishMs, int Index)> _finished = [];
+    private readonly HashSet<int> _dirty = [];
+    private readonly HashSet<int> _dirtyRaces = [];
+    private readonly List<string> _finishedNow = [];
+    private Derived _derived = Derived.None;
+    private Dictionary<string, int> _tagOwner;
+    private Dictionary<int, List<string>> _tagsOf = [];
+    private long _unknownTagCount;
+    private long _lastLogId;
+    private long _version;
+    private ResultsSnapshot? _snapshot;
+
+    public ResultsEngine(Meet.Meet meet)
+    {
+        _meet = meet;
+        _participants = [.. meet.Participants];
+        _rows = new ResultRow?[_participants.Length];
+        _placed = new ResultRow[_participants.Length];
+        _placedFrom = new ResultRow?[_participants.Length];
+        _byBibOrder = [.. Enumerable.Range(0, _participants.Length).OrderBy(i => _participants[i].Bib, BibOrder)];
+        _bibOrder = new int[_participants.Length];
+        for (var k = 0; k < _byBibOrder.Length; k++)
+        {
+            _bibOrder[_byBibOrder[k]] = k;
+        }
+
+        _races = new RaceState[meet.Races.Count];
+        for (var r = 0; r < meet.Races.Count; r++)
+        {
+            var race = meet.Races[r];
+            _raceIndex[race.Id] = r;
+            _races[r] = new RaceState(race);
+            foreach (var point in race.TimingPoints)
+            {
+                _raceLocations.Add(point.Location);
+            }
+        }
+
+        foreach (var i in _byBibOrder)
+        {
+            var p = _participants[i];
+            _byBib[p.Bib] = i;
+            _rosterTags[p.Tag] = i;
+            _races[_raceIndex[p.RaceId]].Members.Add(i);
+            _dirty.Add(i);
+        }
+
+        _tagOwner = new Dictionary<string, int>(_rosterTags, StringComparer.Ordinal);
+        RebuildTagsOf();
+        foreach (var r in Enumerable.Range(0, _races.Length))
+        {
+            _dirtyRaces.Add(r);
+        }
+
+        _snapshot = Publish().Version > 0 ? _snapshot : null;
+    }
+
+    public long LastLogId => _lastLogId;
+
+    /// <summary>Applies log entries (in id order, after <see cref="LastLogId"/>) and returns what changed.</summary>
+    public ResultsChange Apply(IReadOnlyList<EngineEntry> entries)
+    {
+        var correctionsChanged = false;
+        foreach (var e in entries)
+        {
+            if (e.Id <= _lastLogId)
+            {
+                continue;
+            }
+
+            _lastLogId = e.Id;
+            if (e.Kind.IsCorrection())
+            {
+                _corrections[e.Id] = e;
+                correctionsChanged = true;
+            }
+            else if (e.Kind == LogKind.Gun)
+            {
+                if (_firstGun.TryAdd(e.Location, e.AtMs))
+                {
+                    MarkRacesGunnedAt(e.Location);
+                }
+            }
+            else
+            {
+                ApplyRead(e);
+            }
+        }
+
+        if (correctionsChanged)
+        {
+            ApplyCorrections();
+        }
+
+        return Publish();
+    }
+
+    /// <summary>The state as of the last <see cref="Apply"/>.</summary>
+    public ResultsSnapshot Snapshot => _snapshot!;
+
+    private void ApplyRead(in EngineEntry e)
+    {
+        if (_races.Length == 0 || !_raceLocations.Contains(e.Location))
+        {
+            CountUnknown(e);
+            return;
+        }
+
+        if (!_readsByTag.TryGetValue(e.Tag, out var reads))
+        {
+            _readsByTag[e.Tag] = reads = [];
+        }
+
+        reads.Add(new Read(e.AtMs, e.Id, e.Location));
+        if (_tagOwner.TryGetValue(e.Tag, out var owner))
+        {
+            _dirty.Add(owner);
+        }
+        else
+        {
+            CountUnknown(e);
+        }
+    }
+
+    private void CountUnknown(in EngineEntry e)
+    {
+        if (_unknown.TryGetValue(e.Tag, out var known))
+        {
+            _unknown[e.Tag] = new UnknownTag(e.Tag, known.Reads + 1, e.Location, e.AtMs);
+            return;
+        }
+
+        _unknownTagCount++;
+        if (_unknown.Count < MaxListedUnknownTags)
+        {
+            _unknown[e.Tag] = new UnknownTag(e.Tag, 1, e.Location, e.AtMs);
+        }
+    }
+
+    private void MarkRacesGunnedAt(string location)
+    {
+        for (var r = 0; r < _races.Length; r++)
+        {
+            if (_races[r].Race.Gun.Location == location)
+            {
+                MarkRace(r);
+            }
+        }
+    }
+
+    private void MarkRace(int r)
+    {
+        _dirtyRaces.Add(r);
+        foreach (var i in _races[r].Members)
+        {
+            _dirty.Add(i);
+        }
+    }
+
+    /// <summary>Re-derives the correction state; anything whose outcome may differ is marked for re-derivation.</summary>
+    private void ApplyCorrections()
+    {
+        var active = new SortedDictionary<long, EngineEntry>(_corrections);
+        foreach (var c in _corrections.Values)
+        {
+            if (c.Kind == LogKind.Void && Field(c, "voids") is { } target && long.TryParse(target, out var voided))
+            {
+                active.Remove(voided);
+                active.Remove(c.Id);
+            }
+            else if (c.Kind == LogKind.Void)
+            {
+                active.Remove(c.Id);
+            }
+        }
+
+        var next = new Derived(
+            Dnf: [.. active.Values.Where(c => c.Kind == LogKind.Dnf).Select(c => c.Tag)],
+            Dq: active.Values.Where(c => c.Kind == LogKind.Dq).GroupBy(c => c.Tag).ToDictionary(g => g.Key, g => Field(g.Last(), "reason") ?? "", StringComparer.Ordinal),
+            Manual: active.Values.Where(c => c.Kind == LogKind.ManualTime).GroupBy(c => c.Tag)
+                .ToDictionary(g => g.Key, g => g.Select(c => new Read(c.AtMs, c.Id, c.Location)).ToList(), StringComparer.Ordinal),
+            GunTimes: active.Values.Where(c => c.Kind == LogKind.GunTime).GroupBy(c => c.Tag)
+                .ToDictionary(g => g.Key, g => g.Last().AtMs, StringComparer.OrdinalIgnoreCase),
+            Swaps: active.Values.Where(c => c.Kind == LogKind.BibSwap && Field(c, "to") is not null).GroupBy(c => c.Tag)
+                .ToDictionary(g => g.Key, g => Field(g.Last(), "to")!, StringComparer.Ordinal));
+
+        // Per-participant corrections: mark the bibs whose entries differ between old and new.
+        foreach (var bib in Changed(_derived.Dnf, next.Dnf).Concat(ChangedKeys(_derived.Dq, next.Dq)).Concat(ChangedKeys(_derived.Manual, next.Manual)))
+        {
+            if (_byBib.TryGetValue(bib, out var i))
+            {
+                _dirty.Add(i);
+            }
+        }
+
+        foreach (var raceId in ChangedKeys(_derived.GunTimes, next.GunTimes))
+        {
+            if (_raceIndex.TryGetValue(raceId, out var r) || TryRaceIgnoringCase(raceId, out r))
+            {
+                MarkRace(r);
+            }
+        }
+
+        var swapsChanged = ChangedKeys(_derived.Swaps, next.Swaps).Any();
+        _derived = next;
+        if (swapsChanged)
+        {
+            var before = _tagOwner;
+            _tagOwner = new Dictionary<string, int>(_rosterTags, StringComparer.Ordinal);
+            foreach (var (tag, bib) in next.Swaps)
+            {
+                if (_byBib.TryGetValue(bib, out var to))
+                {
+                    _tagOwner[tag] = to;
+                }
+            }
+
+            foreach (var (tag, owner) in before.Concat(_tagOwner))
+            {
+                _dirty.Add(owner);
+            }
+
+            RebuildTagsOf();
+        }
+    }
+
+    private bool TryRaceIgnoringCase(string id, out int r)
+    {
+        r = Array.FindIndex(_races, x => string.Equals(x.Race.Id, id, StringComparison.OrdinalIgnoreCase));
+        return r >= 0;
+    }
+
+    private void RebuildTagsOf()
+    {
+        _tagsOf = _tagOwner.GroupBy(kv => kv.Value).ToDictionary(g => g.Key, g => g.Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList());
+    }
+
+    private ResultsChange Publish()
+    {
+        var bibs = new List<string>(_dirty.Count);
+        _finishedNow.Clear();
+        foreach (var i in _dirty)
+        {
+            var before = _rows[i];
+            var row = Derive(i);
+            if (before?.FinishMs is { } oldFinish)
+            {
+                _finished.Remove((oldFinish, i));
+            }
+
+            if (row.Status == ParticipantStatus.Finished)
+            {
+                _finished.Add((row.FinishMs!.Value, i));
+                if (before?.Status != ParticipantStatus.Finished)
+                {
+                    _finishedNow.Add(row.Bib);
+                }
+            }
+
+            if (!SameUnplaced(before, row))
+            {
+                _dirtyRaces.Add(_raceIndex[row.RaceId]);
+                bibs.Add(row.Bib);
+            }
+
+            _rows[i] = row;
+        }
+
+        _dirty.Clear();
+        var races = _dirtyRaces.Order().Select(r => _races[r].Race.Id).ToList();
+        foreach (var r in _dirtyRaces)
+        {
+            Rank(_races[r]);
+        }
+
+        _dirtyRaces.Clear();
+        _version++;
+        _snapshot = BuildSnapshot();
+        return new ResultsChange(_version, _lastLogId, races, bibs, [.. _finishedNow]);
+    }
+
+    private static bool SameUnplaced(ResultRow? a, ResultRow b) =>
+        a is not null && a.Status == b.Status && a.FinishMs == b.FinishMs && a.ChipStartMs == b.ChipStartMs && a.GunTime == b.GunTime
+        && a.LastSeenMs == b.LastSeenMs && a.LastLocation == b.LastLocation && a.Note == b.Note && a.Splits.SequenceEqual(b.Splits)
+        && a.Participant == b.Participant;
+
+    /// <summary>The rules of the results, applied to one participant from all of their entries.</summary>
+    private ResultRow Derive(int i)
+    {
+        var p = _participants[i];
+        var state = _races[_raceIndex[p.RaceId]];
+        var race = state.Race;
+        var gun = GunMs(race);
+        var reads = new List<Read>();
+        if (_tagsOf.TryGetValue(i, out var tags))
+        {
+            foreach (var tag in tags)
+            {
+                if (_readsByTag.TryGetValue(tag, out var tagReads))
+                {
+                    reads.AddRange(tagReads);
+                }
+            }
+        }
+
+        if (_derived.Manual.TryGetValue(p.Bib, out var manual))
+        {
+            reads.AddRange(manual);
+        }
+
+        // Only this race's timing points count, and nothing before its gun (warm-ups over the mats).
+        reads.RemoveAll(r => !race.TimingPoints.Any(t => t.Location == r.Location) || (gun is { } g && r.AtMs < g));
+        reads.Sort(static (a, b) => a.AtMs != b.AtMs ? a.AtMs.CompareTo(b.AtMs) : a.Id.CompareTo(b.Id));
+
+        var startLocation = race.Start?.Location;
+        var firstOther = reads.FindIndex(r => r.Location != startLocation);
+        long? chipStart = gun;
+        var sawStart = false;
+        for (var k = 0; k < reads.Count && (firstOther < 0 || k < firstOther); k++)
+        {
+            if (reads[k].Location == startLocation)
+            {
+                chipStart = reads[k].AtMs;
+                sawStart = true;
+            }
+        }
+
+        var splits = new List<SplitTime>();
+        foreach (var point in race.Splits)
+        {
+            var split = reads.FindIndex(r => r.Location == point.Location && (chipStart is not { } c || r.AtMs > c));
+            if (split >= 0)
+            {
+                splits.Add(new SplitTime(point.Location, point.Km, reads[split].AtMs, chipStart is { } c ? TimeSpan.FromMilliseconds(reads[split].AtMs - c) : TimeSpan.Zero));
+            }
+        }
+
+        var finishLocation = race.Finish.Location;
+        var minimumMs = (long)race.MinimumTime.TotalMilliseconds;
+        var finishAt = reads.FindIndex(r => r.Location == finishLocation && (chipStart is not { } c || r.AtMs >= c + minimumMs));
+        long? finish = finishAt >= 0 ? reads[finishAt].AtMs : null;
+        TimeSpan? chipTime = finish is { } f && chipStart is { } cs ? TimeSpan.FromMilliseconds(f - cs) : null;
+        TimeSpan? gunTime = finish is { } f2 && gun is { } g2 ? TimeSpan.FromMilliseconds(f2 - g2) : null;
+        var last = reads.Count > 0 ? reads[^1] : (Read?)null;
+        var status = _derived.Dq.ContainsKey(p.Bib) ? ParticipantStatus.Dq
+            : _derived.Dnf.Contains(p.Bib) ? ParticipantStatus.Dnf
+            : finish is not null ? ParticipantStatus.Finished
+            : reads.Any(r => r.Location != startLocation) ? ParticipantStatus.OnCourse
+            : sawStart ? ParticipantStatus.Started
+            : ParticipantStatus.Registered;
+        var paceTime = chipTime ?? gunTime;
+        TimeSpan? perKm = paceTime is { } t && race.DistanceKm > 0 ? t / race.DistanceKm : null;
+        TimeSpan? perMile = perKm is { } k2 ? k2 * 1.609344 : null;
+        return new ResultRow(
+            p,
+            _meet.AgeGroups.Division(p.Gender, p.Age),
+            status,
+            sawStart || chipStart is not null ? chipStart : null,
+            status == ParticipantStatus.Finished ? finish : null,
+            status == ParticipantStatus.Finished ? chipTime : null,
+            status == ParticipantStatus.Finished ? gunTime : null,
+            null,
+            null,
+            null,
+            last?.Location,
+            last?.AtMs,
+            splits,
+            status == ParticipantStatus.Finished ? perKm : null,
+            status == ParticipantStatus.Finished ? perMile : null,
+            _derived.Dq.TryGetValue(p.Bib, out var reason) && reason.Length > 0 ? reason : null);
+    }
+
+    /// <summary>A race's gun: a gun-time correction, else the first gun read at its gun location, else meet.json's time.</summary>
+    private long? GunMs(Race race)
+    {
+        if (_derived.GunTimes.TryGetValue(race.Id, out var corrected))
+        {
+            return corrected;
+        }
+
+        if (race.Gun.Location is { } location && _firstGun.TryGetValue(location, out var fired))
+        {
+            return fired;
+        }
+
+        return race.Gun.AtMs;
+    }
+
+    /// <summary>Places by the race's rank time; equal times (to the hundredth shown) share a place and the next is skipped.</summary>
+    private void Rank(RaceState state)
+    {
+        var race = state.Race;
+        var finishers = new List<(long Key, int Order)>();
+        var others = new List<ResultRow>();
+        int registered = 0, started = 0, onCourse = 0, finished = 0, dnf = 0, dq = 0;
+        // Members are in bib order, so everyone not placed is listed by bib without sorting.
+        foreach (var i in state.Members)
+        {
+            var row = _rows[i]!;
+            switch (row.Status)
+            {
+                case ParticipantStatus.Finished:
+                    finished++;
+                    finishers.Add((Hundredths(race.RankBy == RankBy.Gun ? row.GunTime ?? row.ChipTime : row.ChipTime ?? row.GunTime), _bibOrder[i]));
+                    continue;
+                case ParticipantStatus.Registered: registered++; break;
+                case ParticipantStatus.Started: started++; break;
+                case ParticipantStatus.OnCourse: onCourse++; break;
+                case ParticipantStatus.Dnf: dnf++; break;
+                default: dq++; break;
+            }
+
+            _placed[i] = row;
+            others.Add(row);
+        }
+
+        finishers.Sort();
+        var overall = new PlaceCounter();
+        var genders = new Dictionary<string, PlaceCounter>(StringComparer.Ordinal);
+        var divisions = new Dictionary<string, PlaceCounter>(StringComparer.Ordinal);
+        var placedRows = new ResultRow[finishers.Count];
+        for (var k = 0; k < finishers.Count; k++)
+        {
+            var (key, order) = finishers[k];
+            var i = _byBibOrder[order];
+            var row = _rows[i]!;
+            var place = overall.Next(key);
+            var genderPlace = Counter(genders, row.Participant.Gender).Next(key);
+            int? divisionPlace = row.Division is { } d ? Counter(divisions, d).Next(key) : null;
+            var before = _placed[i];
+            // Most rows keep their places when someone else finishes: reuse them rather than copy.
+            placedRows[k] = _placed[i] = before is not null && ReferenceEquals(_placedFrom[i], row)
+                && before.Place == place && before.GenderPlace == genderPlace && before.DivisionPlace == divisionPlace
+                ? before
+                : row with { Place = place, GenderPlace = genderPlace, DivisionPlace = divisionPlace };
+            _placedFrom[i] = row;
+        }
+
+        state.Results = new RaceResults(race, GunMs(race), placedRows, others, new RaceCounts(registered, started, onCourse, finished, dnf, dq));
+    }
+
+    private static PlaceCounter Counter(Dictionary<string, PlaceCounter> counters, string key)
+    {
+        if (!counters.TryGetValue(key, out var counter))
+        {
+            counters[key] = counter = new PlaceCounter();
+        }
+
+        return counter;
+    }
+
+    private static long Hundredths(TimeSpan? t) => t is { } time ? time.Ticks / (TimeSpan.TicksPerMillisecond * 10) : long.MaxValue;
+
+    private ResultsSnapshot BuildSnapshot()
+    {
+        var races = new Dictionary<string, RaceResults>(StringComparer.OrdinalIgnoreCase);
+        var byBib = new BibIndex(_byBib, (ResultRow[])_placed.Clone());
+        foreach (var state in _races)
+        {
+            if (state.Results is null)
+            {
+                Rank(state);
+            }
+
+            races[state.Race.Id] = state.Results!;
+        }
+
+        var recent = _finished.Reverse().Take(RecentCount).Select(f => byBib[_participants[f.Index].Bib]).ToList();
+        var unknown = _unknown.Values.OrderByDescending(u => u.LastAtMs).ThenBy(u => u.Tag, StringComparer.Ordinal).ToList();
+        _snapshot = new ResultsSnapshot(_meet, _lastLogId, _version, races, byBib, recent, unknown, _unknownTagCount);
+        return _snapshot;
+    }
+
+    private static string? Field(in EngineEntry correction, string name)
+    {
+        if (string.IsNullOrEmpty(correction.Json))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(correction.Json);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var value)
+                ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static IEnumerable<string> Changed(HashSet<string> a, HashSet<string> b) => a.Except(b).Concat(b.Except(a));
+
+    private static IEnumerable<string> ChangedKeys<T>(Dictionary<string, T> a, Dictionary<string, T> b) =>
+        a.Keys.Concat(b.Keys).Distinct().Where(k => !a.TryGetValue(k, out var x) || !b.TryGetValue(k, out var y) || !Equal(x, y));
+
+    private static bool Equal<T>(T x, T y) => x is List<Read> lx && y is List<Read> ly ? lx.SequenceEqual(ly) : EqualityComparer<T>.Default.Equals(x, y);
+
+    private readonly record struct Read(long AtMs, long Id, string Location);
+
+    private sealed record Derived(
+        HashSet<string> Dnf,
+        Dictionary<string, string> Dq,
+        Dictionary<string, List<Read>> Manual,
+        Dictionary<string, long> GunTimes,
+        Dictionary<string, string> Swaps)
+    {
+        public static Derived None { get; } = new([], [], [], [], []);
+    }
+
+    private sealed class RaceState(Race race)
+    {
+        public Race Race { get; } = race;
+        public List<int> Members { get; } = [];
+        public RaceResults? Results { get; set; }
+    }
+
+    /// <summary>Places 1, 2, 2, 4: a tie shares the place and the next one is skipped.</summary>
+    private sealed class PlaceCounter
+    {
+        private int _count;
+        private int _place;
+        private long _last = long.MinValue;
+
+        public int Next(long key)
+        {
+            _count++;
+            if (key != _last)
+            {
+                _place = _count;
+                _last = key;
+            }
+
+            return _place;
+        }
+    }
+
+    /// <summary>Bibs in the order people expect: numbers numerically, then the rest alphabetically.</summary>
+    public static IComparer<string> BibOrder { get; } = Comparer<string>.Create(static (a, b) =>
+    {
+        var an = long.TryParse(a, out var x);
+        var bn = long.TryParse(b, out var y);
+        return (an, bn) switch
+        {
+            (true, true) => x != y ? x.CompareTo(y) : string.CompareOrdinal(a, b),
+            (true, false) => -1,
+            (false, true) => 1,
+            _ => string.CompareOrdinal(a, b),
+        };
+    });
+
+    /// <summary>Bib lookup over the rows of one moment: the shared bib index and a copy of the row references.</summary>
+    private sealed class BibIndex(Dictionary<string, int> byBib, ResultRow[] rows) : IReadOnlyDictionary<string, ResultRow>
+    {
+        public ResultRow this[string key] => TryGetValue(key, out var row) ? row : throw new KeyNotFoundException(key);
+
+        public IEnumerable<string> Keys => byBib.Keys;
+
+        public IEnumerable<ResultRow> Values => rows;
+
+        public int Count => rows.Length;
+
+        public bool ContainsKey(string key) => byBib.ContainsKey(key);
+
+        public bool TryGetValue(string key, out ResultRow value)
+        {
+            if (byBib.TryGetValue(key, out var i))
+            {
+                value = rows[i];
+                return true;
+            }
+
+            value = null!;
+            return false;
+        }
+
+        public IEnumerator<KeyValuePair<string, ResultRow>> GetEnumerator() =>
+            byBib.Select(kv => KeyValuePair.Create(kv.Key, rows[kv.Value])).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Edge.Appliance.Meet;
+using Edge.Appliance.Store;
+using Edge.Store;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Appliance.Results;
+
+/// <summary>
+/// Keeps results current: at start (and after a meet reload) it replays the whole log into a fresh engine, then
+/// tails the log as the store commits, applying each batch at once and publishing an immutable snapshot plus
+/// a change notice for live pages. Reads are durable before the engine sees them; nothing here can slow ingest.
+/// </summary>
+public sealed partial class ResultsService(
+    ReadStore store, MeetHost meetHost, IOptions<StoreOptions> storeOptions, ILogger<ResultsService> logger) : BackgroundService
+{
+    private const int PageSize = 50_000;
+
+    private readonly List<Channel<ResultsChange>> _watchers = [];
+    private readonly Lock _watchersLock = new();
+    private ResultsSnapshot _current = new ResultsEngine(meetHost.Current).Snapshot;
+    private volatile bool _meetChanged;
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Results as of the last applied batch; replaced whole, never mutated.</summary>
+    public ResultsSnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>How long the last full replay took, and how many entries it applied.</summary>
+    public (TimeSpan Elapsed, long Entries) LastRebuild { get; private set; }
+
+    /// <summary>Every change from now on. A subscriber that falls behind loses the oldest notices, never blocks the engine.</summary>
+    public async IAsyncEnumerable<ResultsChange> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<ResultsChange>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        lock (_watchersLock)
+        {
+            _watchers.Add(channel);
+        }
+
+        try
+        {
+            await foreach (var change in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return change;
+            }
+        }
+        finally
+        {
+            lock (_watchersLock)
+            {
+                _watchers.Remove(channel);
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        meetHost.Changed += OnMeetChanged;
+        try
+        {
+            await Task.Yield();
+            using var connection = EdgeDatabase.OpenReader(storeOptions.Value.DataDir);
+            using var tail = new EngineLogReader(connection);
+            var engine = Rebuild(tail);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var wake = Volatile.Read(ref _wake).Task;
+                if (_meetChanged)
+                {
+                    _meetChanged = false;
+                    engine = Rebuild(tail);
+                    Publish(engine, new ResultsChange(engine.Snapshot.Version, engine.LastLogId, [.. engine.Snapshot.Races.Keys], [], []));
+                    continue;
+                }
+
+                if (store.LastId <= engine.LastLogId)
+                {
+                    await Task.WhenAny(store.WaitForCommitAsync(engine.LastLogId, stoppingToken), wake).ConfigureAwait(false);
+                    continue;
+                }
+
+                var entries = tail.ReadAfter(engine.LastLogId, PageSize);
+                var change = engine.Apply(entries);
+                Publish(engine, change);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            meetHost.Changed -= OnMeetChanged;
+        }
+    }
+
+    private void OnMeetChanged(Meet.Meet meet)
+    {
+        _meetChanged = true;
+        Interlocked.Exchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    private ResultsEngine Rebuild(EngineLogReader tail)
+    {
+        var clock = Stopwatch.StartNew();
+        var engine = new ResultsEngine(meetHost.Current);
+        long entries = 0;
+        while (true)
+        {
+            var page = tail.ReadAfter(engine.LastLogId, PageSize);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            entries += page.Count;
+            engine.Apply(page);
+        }
+
+        LastRebuild = (clock.Elapsed, entries);
+        Volatile.Write(ref _current, engine.Snapshot);
+        LogRebuilt(entries, clock.ElapsedMilliseconds);
+        return engine;
+    }
+
+    private void Publish(ResultsEngine engine, ResultsChange change)
+    {
+        Volatile.Write(ref _current, engine.Snapshot);
+        lock (_watchersLock)
+        {
+            foreach (var watcher in _watchers)
+            {
+                watcher.Writer.TryWrite(change);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Results rebuilt from {Entries} log entries in {Milliseconds} ms")]
+    private partial void LogRebuilt(long entries, long milliseconds);
+}
+
+/// <summary>Reads the log the way the engine needs it: no raw lines except for corrections, whose JSON they are.</summary>
+public sealed class EngineLogReader : IDisposable
+{
+    private readonly SqliteCommand _command;
+    private readonly SqliteParameter _after;
+    private readonly SqliteParameter _limit;
+    private readonly Dictionary<string, string> _locations = new(StringComparer.Ordinal);
+
+    public EngineLogReader(SqliteConnection connection)
+    {
+        _command = connection.CreateCommand();
+        _command.CommandText = """
+            SELECT id, kind, location, tag, at_ms, CASE WHEN kind >= 10 THEN raw END
+            FROM log WHERE id > $after ORDER BY id LIMIT $limit
+            """;
+        _after = _command.Parameters.Add("$after", SqliteType.Integer);
+        _limit = _command.Parameters.Add("$limit", SqliteType.Integer);
+        _command.Prepare();
+    }
+
+    public List<EngineEntry> ReadAfter(long afterId, int limit)
+    {
+        _after.Value = afterId;
+        _limit.Value = limit;
+        var entries = new List<EngineEntry>();
+        using var reader = _command.ExecuteReader();
+        while (reader.Read())
+        {
+            var location = reader.GetString(2);
+            // A handful of timing points: keep one string per name rather than one per read.
+            if (!_locations.TryGetValue(location, out var shared))
+            {
+                _locations[location] = shared = location;
+            }
+
+            entries.Add(new EngineEntry(
+                reader.GetInt64(0), (LogKind)reader.GetInt32(1), shared, reader.GetString(3), reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return entries;
+    }
+
+    public void Dispose() => _command.Dispose();
+}
