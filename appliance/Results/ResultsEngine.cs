@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Edge.Appliance.Meet;
 using Edge.Store;
@@ -19,6 +20,7 @@ public sealed class ResultsEngine
     public const int MaxListedUnknownTags = 10_000;
 
     private const int RecentCount = 50;
+    private const int ParallelDeriveThreshold = 2_000;
 
     private readonly Meet.Meet _meet;
     private readonly Dictionary<string, int> _raceIndex = new(StringComparer.Ordinal);
@@ -28,6 +30,8 @@ public sealed class ResultsEngine
     private readonly Dictionary<string, int> _rosterTags = new(StringComparer.Ordinal);
     private readonly HashSet<string> _raceLocations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Read>> _readsByTag = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _locationIds = new(StringComparer.Ordinal);
+    private readonly List<string> _locationNames = [];
     private readonly Dictionary<string, long> _firstGun = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, EngineEntry> _corrections = [];
     private readonly Dictionary<string, UnknownTag> _unknown = new(StringComparer.Ordinal);
@@ -67,11 +71,12 @@ public sealed class ResultsEngine
         {
             var race = meet.Races[r];
             _raceIndex[race.Id] = r;
-            _races[r] = new RaceState(race);
             foreach (var point in race.TimingPoints)
             {
                 _raceLocations.Add(point.Location);
             }
+
+            _races[r] = new RaceState(race, LocationId);
         }
 
         foreach (var i in _byBibOrder)
@@ -97,6 +102,17 @@ public sealed class ResultsEngine
 
     /// <summary>Applies log entries (in id order, after <see cref="LastLogId"/>) and returns what changed.</summary>
     public ResultsChange Apply(IReadOnlyList<EngineEntry> entries)
+    {
+        Add(entries);
+        return Publish();
+    }
+
+    /// <summary>
+    /// Takes entries in without deriving anything yet: a replay adds the whole log page by page and then
+    /// publishes once. The result is the same as applying them in any batches.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Add(IReadOnlyList<EngineEntry> entries)
     {
         var correctionsChanged = false;
         foreach (var e in entries)
@@ -129,13 +145,12 @@ public sealed class ResultsEngine
         {
             ApplyCorrections();
         }
-
-        return Publish();
     }
 
     /// <summary>The state as of the last <see cref="Apply"/>.</summary>
     public ResultsSnapshot Snapshot => _snapshot!;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ApplyRead(in EngineEntry e)
     {
         if (_races.Length == 0 || !_raceLocations.Contains(e.Location))
@@ -149,7 +164,7 @@ public sealed class ResultsEngine
             _readsByTag[e.Tag] = reads = [];
         }
 
-        reads.Add(new Read(e.AtMs, e.Id, e.Location));
+        reads.Add(new Read(e.AtMs, e.Id, LocationId(e.Location)));
         if (_tagOwner.TryGetValue(e.Tag, out var owner))
         {
             _dirty.Add(owner);
@@ -216,7 +231,7 @@ public sealed class ResultsEngine
             Dnf: [.. active.Values.Where(c => c.Kind == LogKind.Dnf).Select(c => c.Tag)],
             Dq: active.Values.Where(c => c.Kind == LogKind.Dq).GroupBy(c => c.Tag).ToDictionary(g => g.Key, g => Field(g.Last(), "reason") ?? "", StringComparer.Ordinal),
             Manual: active.Values.Where(c => c.Kind == LogKind.ManualTime).GroupBy(c => c.Tag)
-                .ToDictionary(g => g.Key, g => g.Select(c => new Read(c.AtMs, c.Id, c.Location)).ToList(), StringComparer.Ordinal),
+                .ToDictionary(g => g.Key, g => g.Select(c => new Read(c.AtMs, c.Id, LocationId(c.Location))).ToList(), StringComparer.Ordinal),
             GunTimes: active.Values.Where(c => c.Kind == LogKind.GunTime).GroupBy(c => c.Tag)
                 .ToDictionary(g => g.Key, g => g.Last().AtMs, StringComparer.OrdinalIgnoreCase),
             Swaps: active.Values.Where(c => c.Kind == LogKind.BibSwap && Field(c, "to") is not null).GroupBy(c => c.Tag)
@@ -273,14 +288,32 @@ public sealed class ResultsEngine
         _tagsOf = _tagOwner.GroupBy(kv => kv.Value).ToDictionary(g => g.Key, g => g.Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList());
     }
 
-    private ResultsChange Publish()
+    /// <summary>Derives everything the added entries touched, ranks the races that changed and makes a new snapshot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public ResultsChange Publish()
     {
         var bibs = new List<string>(_dirty.Count);
         _finishedNow.Clear();
-        foreach (var i in _dirty)
+        var dirty = _dirty.Order().ToArray();
+        var derived = new ResultRow[dirty.Length];
+        if (dirty.Length >= ParallelDeriveThreshold)
         {
+            // A replay or a gun change re-derives a whole field: each participant is independent.
+            Parallel.For(0, dirty.Length, k => derived[k] = Derive(dirty[k]));
+        }
+        else
+        {
+            for (var k = 0; k < dirty.Length; k++)
+            {
+                derived[k] = Derive(dirty[k]);
+            }
+        }
+
+        for (var k = 0; k < dirty.Length; k++)
+        {
+            var i = dirty[k];
             var before = _rows[i];
-            var row = Derive(i);
+            var row = derived[k];
             if (before?.FinishMs is { } oldFinish)
             {
                 _finished.Remove((oldFinish, i));
@@ -323,6 +356,7 @@ public sealed class ResultsEngine
         && a.Participant == b.Participant;
 
     /// <summary>The rules of the results, applied to one participant from all of their entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ResultRow Derive(int i)
     {
         var p = _participants[i];
@@ -347,10 +381,11 @@ public sealed class ResultsEngine
         }
 
         // Only this race's timing points count, and nothing before its gun (warm-ups over the mats).
-        reads.RemoveAll(r => !race.TimingPoints.Any(t => t.Location == r.Location) || (gun is { } g && r.AtMs < g));
+        var counted = state.Locations;
+        reads.RemoveAll(r => !counted.Contains(r.Location) || (gun is { } g && r.AtMs < g));
+        var startLocation = state.StartId;
         reads.Sort(static (a, b) => a.AtMs != b.AtMs ? a.AtMs.CompareTo(b.AtMs) : a.Id.CompareTo(b.Id));
 
-        var startLocation = race.Start?.Location;
         var firstOther = reads.FindIndex(r => r.Location != startLocation);
         long? chipStart = gun;
         var sawStart = false;
@@ -364,16 +399,16 @@ public sealed class ResultsEngine
         }
 
         var splits = new List<SplitTime>();
-        foreach (var point in race.Splits)
+        foreach (var (point, pointId) in state.Splits)
         {
-            var split = reads.FindIndex(r => r.Location == point.Location && (chipStart is not { } c || r.AtMs > c));
+            var split = reads.FindIndex(r => r.Location == pointId && (chipStart is not { } c || r.AtMs > c));
             if (split >= 0)
             {
                 splits.Add(new SplitTime(point.Location, point.Km, reads[split].AtMs, chipStart is { } c ? TimeSpan.FromMilliseconds(reads[split].AtMs - c) : TimeSpan.Zero));
             }
         }
 
-        var finishLocation = race.Finish.Location;
+        var finishLocation = state.FinishId;
         var minimumMs = (long)race.MinimumTime.TotalMilliseconds;
         var finishAt = reads.FindIndex(r => r.Location == finishLocation && (chipStart is not { } c || r.AtMs >= c + minimumMs));
         long? finish = finishAt >= 0 ? reads[finishAt].AtMs : null;
@@ -400,7 +435,7 @@ public sealed class ResultsEngine
             null,
             null,
             null,
-            last?.Location,
+            last is { } seen ? _locationNames[seen.Location] : null,
             last?.AtMs,
             splits,
             status == ParticipantStatus.Finished ? perKm : null,
@@ -425,6 +460,7 @@ public sealed class ResultsEngine
     }
 
     /// <summary>Places by the race's rank time; equal times (to the hundredth shown) share a place and the next is skipped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Rank(RaceState state)
     {
         var race = state.Race;
@@ -536,7 +572,19 @@ public sealed class ResultsEngine
 
     private static bool Equal<T>(T x, T y) => x is List<Read> lx && y is List<Read> ly ? lx.SequenceEqual(ly) : EqualityComparer<T>.Default.Equals(x, y);
 
-    private readonly record struct Read(long AtMs, long Id, string Location);
+    private int LocationId(string name)
+    {
+        if (!_locationIds.TryGetValue(name, out var id))
+        {
+            _locationIds[name] = id = _locationNames.Count;
+            _locationNames.Add(name);
+        }
+
+        return id;
+    }
+
+    /// <summary>A read as a participant's history keeps it: no references, so a big race's reads cost the GC nothing to scan.</summary>
+    private readonly record struct Read(long AtMs, long Id, int Location);
 
     private sealed record Derived(
         HashSet<string> Dnf,
@@ -548,9 +596,13 @@ public sealed class ResultsEngine
         public static Derived None { get; } = new([], [], [], [], []);
     }
 
-    private sealed class RaceState(Race race)
+    private sealed class RaceState(Race race, Func<string, int> locationId)
     {
         public Race Race { get; } = race;
+        public HashSet<int> Locations { get; } = [.. race.TimingPoints.Select(p => locationId(p.Location))];
+        public int StartId { get; } = race.Start is { } start ? locationId(start.Location) : -1;
+        public int FinishId { get; } = locationId(race.Finish.Location);
+        public (TimingPoint Point, int Id)[] Splits { get; } = [.. race.Splits.Select(p => (p, locationId(p.Location)))];
         public List<int> Members { get; } = [];
         public RaceResults? Results { get; set; }
     }

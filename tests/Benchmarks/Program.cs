@@ -13,6 +13,7 @@ var benchmarks = new Dictionary<string, Func<Task>>
     ["ingest"] = Ingest,
     ["latency"] = Latency,
     ["memory"] = Memory,
+    ["rebuild"] = ResultsBenchmarks.Rebuild,
 };
 if (which != "all" && !benchmarks.ContainsKey(which))
 {
