@@ -47,6 +47,13 @@ public static class DemoExtensions
     {
         if (builder.Configuration.GetValue("Edge:Demo", false))
         {
+            if (string.IsNullOrWhiteSpace(builder.Configuration["Edge:MeetDir"]))
+            {
+                var dataDir = builder.Configuration["Edge:DataDir"] ?? "./data";
+                builder.Configuration["Edge:MeetDir"] = DemoMeet.Write(
+                    dataDir, builder.Configuration.GetValue("Edge:DemoParticipants", 300), DateOnly.FromDateTime(DateTime.UtcNow));
+            }
+
             builder.Services.AddHostedService<DemoFeed>();
         }
 
