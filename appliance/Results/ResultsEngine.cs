@@ -36,8 +36,7 @@ public sealed class ResultsEngine
     private readonly SortedDictionary<long, EngineEntry> _corrections = [];
     private readonly Dictionary<string, UnknownTag> _unknown = new(StringComparer.Ordinal);
     private readonly ResultRow?[] _rows;
-    private readonly ResultRow[] _placed;
-    private readonly ResultRow?[] _placedFrom;
+    private readonly string?[] _divisionOf;
     private readonly int[] _bibOrder;
     private readonly int[] _byBibOrder;
     private readonly SortedSet<(long FinishMs, int Index)> _finished = [];
@@ -57,9 +56,10 @@ public sealed class ResultsEngine
         _meet = meet;
         _participants = [.. meet.Participants];
         _rows = new ResultRow?[_participants.Length];
-        _placed = new ResultRow[_participants.Length];
-        _placedFrom = new ResultRow?[_participants.Length];
-        _byBibOrder = [.. Enumerable.Range(0, _participants.Length).OrderBy(i => _participants[i].Bib, BibOrder)];
+        _byBibOrder = [.. Enumerable.Range(0, _participants.Length).OrderBy(i => BibKey(_participants[i].Bib)).ThenBy(i => _participants[i].Bib, StringComparer.Ordinal)];
+        // One string per division, shared by every row in it.
+        var divisions = new Dictionary<string, string>(StringComparer.Ordinal);
+        _divisionOf = [.. _participants.Select(p => meet.AgeGroups.Division(p.Gender, p.Age) is { } d ? divisions.TryAdd(d, d) ? d : divisions[d] : null)];
         _bibOrder = new int[_participants.Length];
         for (var k = 0; k < _byBibOrder.Length; k++)
         {
@@ -283,9 +283,20 @@ public sealed class ResultsEngine
         return r >= 0;
     }
 
+    /// <summary>Lists the tags of participants a bib swap concerns; everyone else carries just their roster tag.</summary>
     private void RebuildTagsOf()
     {
-        _tagsOf = _tagOwner.GroupBy(kv => kv.Value).ToDictionary(g => g.Key, g => g.Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList());
+        var concerned = _tagOwner.Where(kv => !_rosterTags.TryGetValue(kv.Key, out var o) || o != kv.Value).Select(kv => kv.Value).ToHashSet();
+        _tagsOf = concerned.ToDictionary(i => i, i => _tagOwner.Where(kv => kv.Value == i).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>After a replay: gives back the spare room of every read list (a big race holds hundreds of thousands).</summary>
+    public void TrimExcess()
+    {
+        foreach (var reads in _readsByTag.Values)
+        {
+            reads.TrimExcess();
+        }
     }
 
     /// <summary>Derives everything the added entries touched, ranks the races that changed and makes a new snapshot.</summary>
@@ -328,13 +339,13 @@ public sealed class ResultsEngine
                 }
             }
 
+            // The row kept holds its places; a changed row goes in without them and its race is re-ranked.
             if (!SameUnplaced(before, row))
             {
                 _dirtyRaces.Add(_raceIndex[row.RaceId]);
                 bibs.Add(row.Bib);
+                _rows[i] = row;
             }
-
-            _rows[i] = row;
         }
 
         _dirty.Clear();
@@ -374,6 +385,10 @@ public sealed class ResultsEngine
                 }
             }
         }
+        else if (_tagOwner.TryGetValue(p.Tag, out var owner) && owner == i && _readsByTag.TryGetValue(p.Tag, out var own))
+        {
+            reads.AddRange(own);
+        }
 
         if (_derived.Manual.TryGetValue(p.Bib, out var manual))
         {
@@ -398,7 +413,7 @@ public sealed class ResultsEngine
             }
         }
 
-        var splits = new List<SplitTime>();
+        var splits = new List<SplitTime>(state.Splits.Length);
         foreach (var (point, pointId) in state.Splits)
         {
             var split = reads.FindIndex(r => r.Location == pointId && (chipStart is not { } c || r.AtMs > c));
@@ -426,7 +441,7 @@ public sealed class ResultsEngine
         TimeSpan? perMile = perKm is { } k2 ? k2 * 1.609344 : null;
         return new ResultRow(
             p,
-            _meet.AgeGroups.Division(p.Gender, p.Age),
+            _divisionOf[i],
             status,
             sawStart || chipStart is not null ? chipStart : null,
             status == ParticipantStatus.Finished ? finish : null,
@@ -437,7 +452,7 @@ public sealed class ResultsEngine
             null,
             last is { } seen ? _locationNames[seen.Location] : null,
             last?.AtMs,
-            splits,
+            splits.Count == 0 ? [] : splits.ToArray(),
             status == ParticipantStatus.Finished ? perKm : null,
             status == ParticipantStatus.Finished ? perMile : null,
             _derived.Dq.TryGetValue(p.Bib, out var reason) && reason.Length > 0 ? reason : null);
@@ -484,7 +499,6 @@ public sealed class ResultsEngine
                 default: dq++; break;
             }
 
-            _placed[i] = row;
             others.Add(row);
         }
 
@@ -501,13 +515,10 @@ public sealed class ResultsEngine
             var place = overall.Next(key);
             var genderPlace = Counter(genders, row.Participant.Gender).Next(key);
             int? divisionPlace = row.Division is { } d ? Counter(divisions, d).Next(key) : null;
-            var before = _placed[i];
             // Most rows keep their places when someone else finishes: reuse them rather than copy.
-            placedRows[k] = _placed[i] = before is not null && ReferenceEquals(_placedFrom[i], row)
-                && before.Place == place && before.GenderPlace == genderPlace && before.DivisionPlace == divisionPlace
-                ? before
+            placedRows[k] = _rows[i] = row.Place == place && row.GenderPlace == genderPlace && row.DivisionPlace == divisionPlace
+                ? row
                 : row with { Place = place, GenderPlace = genderPlace, DivisionPlace = divisionPlace };
-            _placedFrom[i] = row;
         }
 
         state.Results = new RaceResults(race, GunMs(race), placedRows, others, new RaceCounts(registered, started, onCourse, finished, dnf, dq));
@@ -528,7 +539,7 @@ public sealed class ResultsEngine
     private ResultsSnapshot BuildSnapshot()
     {
         var races = new Dictionary<string, RaceResults>(StringComparer.OrdinalIgnoreCase);
-        var byBib = new BibIndex(_byBib, (ResultRow[])_placed.Clone());
+        var byBib = new BibIndex(_byBib, (ResultRow[])_rows.Clone());
         foreach (var state in _races)
         {
             if (state.Results is null)
@@ -626,6 +637,8 @@ public sealed class ResultsEngine
             return _place;
         }
     }
+
+    private static (int, long) BibKey(string bib) => long.TryParse(bib, out var n) ? (0, n) : (1, 0);
 
     /// <summary>Bibs in the order people expect: numbers numerically, then the rest alphabetically.</summary>
     public static IComparer<string> BibOrder { get; } = Comparer<string>.Create(static (a, b) =>

@@ -148,6 +148,9 @@ public sealed partial class ResultsService(
         reader.GetAwaiter().GetResult();
         var added = clock.Elapsed;
         engine.Publish();
+        engine.TrimExcess();
+        // A replay allocates a great deal once; hand the room back to a box with little memory.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         LastRebuild = (clock.Elapsed, entries);
         Volatile.Write(ref _current, engine.Snapshot);
         LogRebuilt(entries, clock.ElapsedMilliseconds, (long)added.TotalMilliseconds, (long)(clock.Elapsed - added).TotalMilliseconds);

@@ -41,7 +41,9 @@ internal static class ResultsBenchmarks
                 $"(healthy to results current {clock.ElapsedMilliseconds:N0} ms)");
             await Task.Delay(1000);
             Console.WriteLine("rebuild: " + box.Output.Split('\n').LastOrDefault(l => l.Contains("Results rebuilt", StringComparison.Ordinal))?.Trim());
-            Console.WriteLine($"rebuild: resident {box.ResidentBytes() / 1048576.0:F1} MiB with results for {Participants:N0} participants held in memory");
+            var process = (await box.StatusAsync()).GetProperty("process");
+            Console.WriteLine($"rebuild: resident {box.ResidentBytes() / 1048576.0:F1} MiB with results for {Participants:N0} participants held in memory; " +
+                $"GC heap {process.GetProperty("gcHeapBytes").GetInt64() / 1048576.0:F1} MiB, committed {process.GetProperty("gcCommittedBytes").GetInt64() / 1048576.0:F1} MiB");
         }
 
         TempDir.Delete(meetDir);
