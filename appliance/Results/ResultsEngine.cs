@@ -22,6 +22,11 @@ public sealed class ResultsEngine
     private const int RecentCount = 50;
     private const int ParallelDeriveThreshold = 2_000;
 
+    private static readonly Comparison<Read> ReadOrder = static (a, b) => a.AtMs != b.AtMs ? a.AtMs.CompareTo(b.AtMs) : a.Id.CompareTo(b.Id);
+
+    [ThreadStatic]
+    private static List<Read>? _buffer;
+
     private readonly Meet.Meet _meet;
     private readonly Dictionary<string, int> _raceIndex = new(StringComparer.Ordinal);
     private readonly RaceState[] _races;
@@ -374,7 +379,9 @@ public sealed class ResultsEngine
         var state = _races[_raceIndex[p.RaceId]];
         var race = state.Race;
         var gun = GunMs(race);
-        var reads = new List<Read>();
+        // One buffer per thread: a replay derives tens of thousands of participants in parallel.
+        var reads = _buffer ??= new List<Read>(64);
+        reads.Clear();
         if (_tagsOf.TryGetValue(i, out var tags))
         {
             foreach (var tag in tags)
@@ -397,35 +404,47 @@ public sealed class ResultsEngine
 
         // Only this race's timing points count, and nothing before its gun (warm-ups over the mats).
         var counted = state.Locations;
-        reads.RemoveAll(r => !counted.Contains(r.Location) || (gun is { } g && r.AtMs < g));
-        var startLocation = state.StartId;
-        reads.Sort(static (a, b) => a.AtMs != b.AtMs ? a.AtMs.CompareTo(b.AtMs) : a.Id.CompareTo(b.Id));
+        var kept = 0;
+        for (var k = 0; k < reads.Count; k++)
+        {
+            var r = reads[k];
+            if (counted.Contains(r.Location) && (gun is not { } g || r.AtMs >= g))
+            {
+                reads[kept++] = r;
+            }
+        }
 
-        var firstOther = reads.FindIndex(r => r.Location != startLocation);
+        reads.RemoveRange(kept, reads.Count - kept);
+        reads.Sort(ReadOrder);
+
+        var startLocation = state.StartId;
+        var firstOther = -1;
         long? chipStart = gun;
         var sawStart = false;
-        for (var k = 0; k < reads.Count && (firstOther < 0 || k < firstOther); k++)
+        for (var k = 0; k < reads.Count; k++)
         {
-            if (reads[k].Location == startLocation)
+            if (reads[k].Location != startLocation)
             {
-                chipStart = reads[k].AtMs;
-                sawStart = true;
+                firstOther = k;
+                break;
             }
+
+            chipStart = reads[k].AtMs;
+            sawStart = true;
         }
 
-        var splits = new List<SplitTime>(state.Splits.Length);
+        var splits = state.Splits.Length == 0 ? null : new List<SplitTime>(state.Splits.Length);
         foreach (var (point, pointId) in state.Splits)
         {
-            var split = reads.FindIndex(r => r.Location == pointId && (chipStart is not { } c || r.AtMs > c));
+            var split = FirstAt(reads, pointId, chipStart is { } c ? c + 1 : long.MinValue);
             if (split >= 0)
             {
-                splits.Add(new SplitTime(point.Location, point.Km, reads[split].AtMs, chipStart is { } c ? TimeSpan.FromMilliseconds(reads[split].AtMs - c) : TimeSpan.Zero));
+                splits!.Add(new SplitTime(point.Location, point.Km, reads[split].AtMs, chipStart is { } c2 ? TimeSpan.FromMilliseconds(reads[split].AtMs - c2) : TimeSpan.Zero));
             }
         }
 
-        var finishLocation = state.FinishId;
         var minimumMs = (long)race.MinimumTime.TotalMilliseconds;
-        var finishAt = reads.FindIndex(r => r.Location == finishLocation && (chipStart is not { } c || r.AtMs >= c + minimumMs));
+        var finishAt = FirstAt(reads, state.FinishId, chipStart is { } c3 ? c3 + minimumMs : long.MinValue);
         long? finish = finishAt >= 0 ? reads[finishAt].AtMs : null;
         TimeSpan? chipTime = finish is { } f && chipStart is { } cs ? TimeSpan.FromMilliseconds(f - cs) : null;
         TimeSpan? gunTime = finish is { } f2 && gun is { } g2 ? TimeSpan.FromMilliseconds(f2 - g2) : null;
@@ -433,7 +452,7 @@ public sealed class ResultsEngine
         var status = _derived.Dq.ContainsKey(p.Bib) ? ParticipantStatus.Dq
             : _derived.Dnf.Contains(p.Bib) ? ParticipantStatus.Dnf
             : finish is not null ? ParticipantStatus.Finished
-            : reads.Any(r => r.Location != startLocation) ? ParticipantStatus.OnCourse
+            : firstOther >= 0 ? ParticipantStatus.OnCourse
             : sawStart ? ParticipantStatus.Started
             : ParticipantStatus.Registered;
         var paceTime = chipTime ?? gunTime;
@@ -452,10 +471,24 @@ public sealed class ResultsEngine
             null,
             last is { } seen ? _locationNames[seen.Location] : null,
             last?.AtMs,
-            splits.Count == 0 ? [] : splits.ToArray(),
+            splits is not { Count: > 0 } ? [] : splits.ToArray(),
             status == ParticipantStatus.Finished ? perKm : null,
             status == ParticipantStatus.Finished ? perMile : null,
             _derived.Dq.TryGetValue(p.Bib, out var reason) && reason.Length > 0 ? reason : null);
+    }
+
+    /// <summary>Index of the first read at a location at or after a time, or -1.</summary>
+    private static int FirstAt(List<Read> reads, int location, long notBefore)
+    {
+        for (var k = 0; k < reads.Count; k++)
+        {
+            if (reads[k].Location == location && reads[k].AtMs >= notBefore)
+            {
+                return k;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>A race's gun: a gun-time correction, else the first gun read at its gun location, else meet.json's time.</summary>
