@@ -23,6 +23,7 @@ need_file() { # need_file <path> <debian package>
 
 need curl curl || exit 1
 need mosquitto mosquitto || exit 1
+need mosquitto_passwd mosquitto || exit 1
 need_file "/usr/lib/$(uname -m)-linux-gnu/libmosquitto.so.1" libmosquitto1 || exit 1
 need openssl openssl || exit 1
 

@@ -34,6 +34,7 @@ public static class StatusApi
                 Meet: new MeetStatus(meetHost.Directory, meetHost.Error, snapshot.Meet.Races.Count, snapshot.Meet.Participants.Count),
                 Results: new ResultsStatus(snapshot.LastLogId, snapshot.Version, snapshot.UnknownTagCount, results.LastRebuild.Elapsed.TotalMilliseconds),
                 Process: ProcessStatus.Now(),
+                Sync: SyncStatusReader.Read(Path.GetDirectoryName(store.DatabasePath)!),
                 Ingest: new IngestFigures(
                     timing.Address?.ToString(),
                     store.Queued,
@@ -58,6 +59,7 @@ public static class StatusApi
         MeetStatus Meet,
         ResultsStatus Results,
         ProcessStatus Process,
+        SyncStatus? Sync,
         IngestFigures Ingest);
 
     /// <summary>The box's own footprint: a Pi has little memory to spare.</summary>

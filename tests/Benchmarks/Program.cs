@@ -14,6 +14,9 @@ var benchmarks = new Dictionary<string, Func<Task>>
     ["latency"] = Latency,
     ["memory"] = Memory,
     ["rebuild"] = ResultsBenchmarks.Rebuild,
+    ["sync-drain"] = SyncBenchmarks.Drain,
+    ["sync-memory"] = SyncBenchmarks.Memory,
+    ["sync-ingest"] = SyncBenchmarks.Ingest,
 };
 if (which != "all" && !benchmarks.ContainsKey(which))
 {

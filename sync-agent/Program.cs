@@ -1,0 +1,37 @@
+using System.Runtime.InteropServices;
+using Edge.SyncAgent;
+using Microsoft.Extensions.Configuration;
+
+// edge-sync-agent: publishes the appliance's log to the cloud broker (docs/SYNC.md).
+// Configuration: appsettings.json beside the binary, environment (Edge__DataDir), command line (--Edge:DataDir=...).
+var configuration = new ConfigurationBuilder()
+    .SetBasePath(AppContext.BaseDirectory)
+    .AddJsonFile("appsettings.json", optional: true)
+    .AddEnvironmentVariables()
+    .AddCommandLine(args)
+    .Build();
+
+var log = new AgentLog(AgentLog.ParseLevel(configuration["Logging:LogLevel:Default"]));
+AgentOptions options;
+try
+{
+    options = AgentOptions.From(configuration);
+}
+catch (Exception e) when (e is ArgumentException or UriFormatException)
+{
+    log.Error(e.Message);
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+// systemd stops with SIGTERM; a terminal with SIGINT. Either: finish cleanly, save the watermark, exit 0.
+using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var agent = new SyncAgent(options, configuration, log);
+return agent.Run(stop.Token);
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Cancel();
+}

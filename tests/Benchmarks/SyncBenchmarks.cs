@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using Edge.SyncAgent.Tests.Support;
+using Edge.Tests.Support;
+using Edge.Verifier;
+
+/// <summary>The sync agent against a local mosquitto: drain rate, memory, idle CPU, pick-up latency, ingest beside it.</summary>
+internal static class SyncBenchmarks
+{
+    /// <summary>Backlogs of 100,000 and 400,000 entries drained to a local broker, confirmed by a consumer.</summary>
+    public static Task Drain()
+    {
+        foreach (var entries in new[] { 100_000, 400_000 })
+        {
+            var data = TempDir.Create("bench-sync-drain");
+            TestLog.Build(data, entries);
+            using var broker = MosquittoBroker.Start();
+            using var verifier = Subscribe(broker, "bench-drain");
+            var clock = Stopwatch.StartNew();
+            using var agent = new AgentProcess(data, AgentProcess.For(broker, "bench-box", "--Logging:LogLevel:Default=Warning")).Start();
+            long peak = 0;
+            while (agent.SavedWatermark() < entries)
+            {
+                peak = Math.Max(peak, Rss(agent));
+                Thread.Sleep(2);
+            }
+
+            var drained = clock.Elapsed;
+            Until(() => verifier.UniqueIds("bench-box") == entries, "the consumer to have every id");
+            var report = verifier.Report("bench-box")!;
+            Console.WriteLine($"sync-drain: {entries:N0} entries (1 in 1,000 a correction) acknowledged in {drained.TotalSeconds:F2} s from agent start " +
+                $"= {entries / drained.TotalSeconds:N0} entries/s; consumer: {report.UniqueIds:N0} unique ids, {report.Gaps.Count} gaps, " +
+                $"{report.RawDuplicates} duplicates, {report.Messages:N0} messages; agent peak resident {peak / 1048576.0:F1} MiB");
+            agent.Dispose();
+            TempDir.Delete(data);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Resident memory at the end of a 100,000-entry drain and after 10 s idle; CPU used idle; latency of new rows.</summary>
+    public static Task Memory()
+    {
+        const int Entries = 100_000;
+        var data = TempDir.Create("bench-sync-memory");
+        TestLog.Build(data, Entries);
+        using var broker = MosquittoBroker.Start();
+        using var verifier = Subscribe(broker, "bench-memory");
+        using var agent = new AgentProcess(data, AgentProcess.For(broker, "memory-box", "--Logging:LogLevel:Default=Warning")).Start();
+        long peak = 0;
+        while (agent.SavedWatermark() < Entries)
+        {
+            peak = Math.Max(peak, Rss(agent));
+            Thread.Sleep(2);
+        }
+
+        Until(() => agent.Status() is { } s && s.GetProperty("pending").GetInt64() == 0 && s.GetProperty("ratePerSecond").GetDouble() == 0, "an idle status");
+        var atEnd = agent.ResidentBytes();
+        var cpuBefore = agent.CpuTime();
+        Thread.Sleep(TimeSpan.FromSeconds(10));
+        var idleCpu = agent.CpuTime() - cpuBefore;
+        var afterIdle = agent.ResidentBytes();
+        Console.WriteLine($"sync-memory: agent resident {atEnd / 1048576.0:F1} MiB when the {Entries:N0}-entry drain is done (peak {peak / 1048576.0:F1} MiB during it), " +
+            $"{afterIdle / 1048576.0:F1} MiB after 10 s idle; CPU used in those 10 s idle: {idleCpu.TotalMilliseconds:F0} ms");
+
+        // New rows on an idle connection: commit by another process to arrival at the consumer.
+        var latencies = new List<double>();
+        var commits = new List<double>();
+        using (var log = new TestLog(data))
+        {
+            for (var round = 0; round < 20; round++)
+            {
+                Thread.Sleep(200);
+                var expected = verifier.UniqueIds("memory-box") + 10;
+                var commit = Stopwatch.StartNew();
+                log.Append(10, correctionEvery: 0);
+                commits.Add(commit.Elapsed.TotalMilliseconds);
+                var clock = Stopwatch.StartNew();
+                while (verifier.UniqueIds("memory-box") < expected)
+                {
+                    Thread.SpinWait(100);
+                    if (clock.Elapsed > TimeSpan.FromSeconds(10))
+                    {
+                        throw new TimeoutException("new rows did not arrive");
+                    }
+                }
+
+                latencies.Add(clock.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        latencies.Sort();
+        commits.Sort();
+        Console.WriteLine($"sync-latency: 10 new rows committed while the agent is idle reach the consumer median {latencies[10]:F1} ms, max {latencies[^1]:F1} ms after their commit " +
+            $"(20 rounds; the commit itself took median {commits[10]:F1} ms, max {commits[^1]:F1} ms)");
+        TempDir.Delete(data);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Appliance ingest (4 simulated controllers, unpaced, 60,000 reads) on a 200,000-entry store, without and with the agent draining it.</summary>
+    public static async Task Ingest()
+    {
+        foreach (var withAgent in new[] { false, true })
+        {
+            var data = TempDir.Create("bench-sync-ingest");
+            TestLog.Build(data, 200_000);
+            using var box = new ProcessBox(data, "--Logging:LogLevel:Default=Warning");
+            await box.StartAsync();
+            using var broker = MosquittoBroker.Start();
+            AgentProcess? agent = null;
+            if (withAgent)
+            {
+                agent = new AgentProcess(data, AgentProcess.For(broker, "ingest-box", "--Logging:LogLevel:Default=Warning")).Start();
+                Until(() => agent.SavedWatermark() > 0, "the drain to start");
+            }
+
+            var (reads, rate) = await IngestRun.PushAsync(box, clients: 4, participants: 5000, tag: "bench");
+            var drainedDuring = agent?.SavedWatermark() ?? 0;
+            Console.WriteLine($"sync-ingest: {(withAgent ? "with" : "without")} the agent draining a 200,000-entry backlog: {reads:N0} reads stored at {rate:N0} reads/s" +
+                (withAgent ? $" (agent had acknowledged {drainedDuring:N0} entries when ingest ended)" : ""));
+            agent?.Dispose();
+            TempDir.Delete(data);
+        }
+    }
+
+    private static SyncVerifier Subscribe(MosquittoBroker broker, string clientId)
+    {
+        var verifier = new SyncVerifier(new VerifierOptions { Port = broker.Port, ClientId = clientId });
+        verifier.Start();
+        if (!verifier.WaitSubscribed(TimeSpan.FromSeconds(10)))
+        {
+            throw new InvalidOperationException("verifier did not subscribe: " + verifier.LastError);
+        }
+
+        return verifier;
+    }
+
+    private static long Rss(AgentProcess agent)
+    {
+        try
+        {
+            return agent.ResidentBytes();
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static void Until(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(120))
+            {
+                throw new TimeoutException($"waited 120 s for {what}");
+            }
+
+            Thread.Sleep(10);
+        }
+    }
+}

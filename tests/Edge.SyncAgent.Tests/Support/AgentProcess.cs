@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+
+namespace Edge.SyncAgent.Tests.Support;
+
+/// <summary>The built sync agent (edge-sync-agent.dll) as a child process the test can SIGTERM or SIGKILL.</summary>
+public sealed class AgentProcess : IDisposable
+{
+    private readonly List<string> _output = [];
+    private readonly string[] _settings;
+    private Process? _process;
+
+    public AgentProcess(string dataDir, params string[] settings)
+    {
+        DataDir = dataDir;
+        _settings = settings;
+    }
+
+    public string DataDir { get; }
+    public int Pid => _process?.Id ?? 0;
+    public bool HasExited => _process?.HasExited ?? true;
+
+    public static string AgentPath
+    {
+        get
+        {
+            var path = typeof(AgentProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "AgentPath").Value!;
+            return File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException("sync agent build not found", path);
+        }
+    }
+
+    /// <summary>Settings for an agent publishing to a local broker with no meet folder.</summary>
+    public static string[] For(MosquittoBroker broker, string deviceId, params string[] more) =>
+        [$"--Cloud:Broker=mqtt://127.0.0.1:{broker.Port}", $"--Cloud:DeviceId={deviceId}", .. more];
+
+    public AgentProcess Start()
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(AgentPath);
+        info.ArgumentList.Add($"--Edge:DataDir={DataDir}");
+        foreach (var setting in _settings)
+        {
+            info.ArgumentList.Add(setting);
+        }
+
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, e) => Capture(e.Data);
+        _process.ErrorDataReceived += (_, e) => Capture(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        return this;
+    }
+
+    private void Capture(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+    }
+
+    /// <summary>Everything the process printed so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join("\n", _output);
+            }
+        }
+    }
+
+    public bool Printed(string text) => Output.Contains(text, StringComparison.Ordinal);
+
+    /// <summary>SIGKILL: no shutdown at all.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            Posix.Signal(_process.Id, Posix.SigKill);
+            _process.WaitForExit();
+        }
+    }
+
+    /// <summary>SIGTERM, as systemd stops it; returns the exit code and how long the stop took.</summary>
+    public (int ExitCode, TimeSpan Took) Terminate(TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        Posix.Signal(_process!.Id, Posix.SigTerm);
+        if (!_process.WaitForExit(timeout))
+        {
+            throw new TimeoutException($"agent did not exit within {timeout.TotalSeconds} s of SIGTERM:\n{Output}");
+        }
+
+        _process.WaitForExit();
+        return (_process.ExitCode, clock.Elapsed);
+    }
+
+    /// <summary>The agent's sync-status.json, or null before it wrote one.</summary>
+    public JsonElement? Status() => ReadJson(Path.Combine(DataDir, "sync-status.json"));
+
+    /// <summary>The agent's saved watermark (sync-state.json), 0 before it saved one.</summary>
+    public long SavedWatermark() => ReadJson(Path.Combine(DataDir, "sync-state.json"))?.GetProperty("watermark").GetInt64() ?? 0;
+
+    public string State() => Status()?.GetProperty("state").GetString() ?? "(no status)";
+
+    public long StatusNumber(string name) => Status()?.GetProperty(name).GetInt64() ?? -1;
+
+    private static JsonElement? ReadJson(string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (!File.Exists(path))
+                {
+                    return null;
+                }
+
+                using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+                return document.RootElement.Clone();
+            }
+            catch (Exception e) when ((e is IOException or JsonException) && attempt < 5)
+            {
+                // Replaced between the existence check and the read; read the new one.
+                Thread.Sleep(5);
+            }
+        }
+    }
+
+    public TimeSpan CpuTime() => Posix.CpuTime(Pid);
+
+    public long ResidentBytes() => Posix.ResidentBytes(Pid);
+
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+        _process = null;
+    }
+}

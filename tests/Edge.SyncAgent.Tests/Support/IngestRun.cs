@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Edge.Simulator;
+using Edge.Tests.Support;
+
+namespace Edge.SyncAgent.Tests.Support;
+
+/// <summary>Simulated controllers pushing a race into an appliance process unpaced; measures durable ingest.</summary>
+public static class IngestRun
+{
+    /// <summary>Pushes <paramref name="clients"/> races of <paramref name="participants"/> runners at three mats; returns reads stored and the rate.</summary>
+    public static async Task<(long Reads, double PerSecond)> PushAsync(ProcessBox box, int clients, int participants, string tag)
+    {
+        var before = (await box.StatusAsync()).GetProperty("reads").GetInt64();
+        var races = Enumerable.Range(0, clients).Select(i => GeneratedRace.Generate(new RaceOptions
+        {
+            Participants = participants,
+            FirstBib = 100_000 + (i * participants),
+            Locations = [$"{tag}start{i}", $"{tag}half{i}", $"{tag}finish{i}"],
+            Seed = i + 1,
+        })).ToList();
+        var total = races.Sum(r => r.Timeline.Count(x => !x.IsGun));
+        using var cts = new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
+        var runs = races.Select(r => new Ctp01Client(r, new ClientOptions { Port = box.TimingPort }).RunAsync(cts.Token)).ToList();
+        long reads;
+        var firstAt = TimeSpan.Zero;
+        do
+        {
+            await Task.Delay(20);
+            reads = (await box.StatusAsync()).GetProperty("reads").GetInt64() - before;
+            if (reads > 0 && firstAt == TimeSpan.Zero)
+            {
+                firstAt = clock.Elapsed;
+            }
+        }
+        while (reads < total && clock.Elapsed < TimeSpan.FromMinutes(2));
+
+        var elapsed = clock.Elapsed - firstAt;
+        await cts.CancelAsync();
+        await Task.WhenAll(runs.Select(t => t.ContinueWith(_ => { })));
+        if (reads < total)
+        {
+            throw new TimeoutException($"only {reads} of {total} reads stored in 2 minutes");
+        }
+
+        return (reads, reads / elapsed.TotalSeconds);
+    }
+}
