@@ -26,6 +26,8 @@ need mosquitto mosquitto || exit 1
 need mosquitto_passwd mosquitto || exit 1
 need_file "/usr/lib/$(uname -m)-linux-gnu/libmosquitto.so.1" libmosquitto1 || exit 1
 need openssl openssl || exit 1
+need chromium chromium || exit 1
+need zbarimg zbar-tools || exit 1
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT

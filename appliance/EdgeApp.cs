@@ -25,10 +25,12 @@ public static class EdgeApp
         builder.AddResults();
         builder.AddTiming();
         builder.AddDemo();
+        builder.AddResultsWeb();
 
         var app = builder.Build();
         app.UseTiming();
         app.MapStatusApi();
+        app.MapResultsWeb();
         return app;
     }
 

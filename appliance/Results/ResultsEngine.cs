@@ -462,7 +462,7 @@ public sealed class ResultsEngine
             p,
             _divisionOf[i],
             status,
-            sawStart || chipStart is not null ? chipStart : null,
+            reads.Count > 0 ? chipStart : null,
             status == ParticipantStatus.Finished ? finish : null,
             status == ParticipantStatus.Finished ? chipTime : null,
             status == ParticipantStatus.Finished ? gunTime : null,

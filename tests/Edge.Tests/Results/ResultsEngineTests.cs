@@ -154,6 +154,7 @@ public class ResultsEngineTests
             [ParticipantStatus.Registered, ParticipantStatus.Started, ParticipantStatus.OnCourse, ParticipantStatus.Finished, ParticipantStatus.Started],
             new[] { "1", "2", "3", "4", "5" }.Select(b => Row(engine, b).Status));
         Assert.Equal("5k", Row(engine, "3").LastLocation);
+        Assert.Null(Row(engine, "1").ChipStartMs); // never seen: no start, even though the gun has gone
 
         engine.Apply([Correction(LogKind.Dnf, "3"), Correction(LogKind.Dq, "4", """{"reason":"course cut"}""")]);
         Assert.Equal(ParticipantStatus.Dnf, Row(engine, "3").Status);

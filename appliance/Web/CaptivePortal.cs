@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using Edge.Appliance.Meet;
+
+namespace Edge.Appliance.Web;
+
+/// <summary>
+/// Makes the box a captive portal: the hotspot's DNS sends every name to the box, so a phone that joins asks the
+/// box its connectivity check (Android <c>/generate_204</c>, Apple <c>/hotspot-detect.html</c>, Windows
+/// <c>/connecttest.txt</c>, ...). Any request for a host that is not the box itself is answered with a redirect
+/// to the results home page, which the phone then shows in its sign-in window. Requests for the box's own
+/// address or name are never redirected.
+/// </summary>
+public sealed class CaptivePortal(MeetHost meetHost, IConfiguration configuration) : IMiddleware
+{
+    /// <summary>The probe paths the platforms use; listed for operators and tests, every unknown host is redirected alike.</summary>
+    public static readonly IReadOnlyList<(string Host, string Path)> Probes =
+    [
+        ("connectivitycheck.gstatic.com", "/generate_204"),
+        ("connectivitycheck.android.com", "/generate_204"),
+        ("clients3.google.com", "/generate_204"),
+        ("clients1.google.com", "/generate_204"),
+        ("www.google.com", "/gen_204"),
+        ("captive.apple.com", "/hotspot-detect.html"),
+        ("www.apple.com", "/library/test/success.html"),
+        ("www.msftconnecttest.com", "/connecttest.txt"),
+        ("www.msftconnecttest.com", "/redirect"),
+        ("www.msftncsi.com", "/ncsi.txt"),
+        ("detectportal.firefox.com", "/success.txt"),
+    ];
+
+    private readonly string[] _names = [.. (configuration["Web:HostNames"] ?? "")
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        if (IsOwnHost(context))
+        {
+            return next(context);
+        }
+
+        var home = meetHost.Current.Wifi?.ResultsUrl ?? BoxAddress.Local(context);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status302Found;
+        response.Headers.Location = home;
+        response.Headers.CacheControl = "no-store";
+        response.ContentType = "text/html; charset=utf-8";
+        var link = Html.Encode(home);
+        return response.WriteAsync($"<!doctype html><title>Live results</title><p><a href=\"{link}\">Live results: {link}</a></p>\n", context.RequestAborted);
+    }
+
+    /// <summary>
+    /// The box's own host: no Host header, localhost, the machine's name, the results URL's host, a configured
+    /// name (<c>Web:HostNames</c>), or an address of the box itself.
+    /// </summary>
+    public bool IsOwnHost(HttpContext context)
+    {
+        var host = context.Request.Host;
+        if (!host.HasValue)
+        {
+            return true;
+        }
+
+        var name = host.Host.TrimEnd('.');
+        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || _names.Contains(name, StringComparer.OrdinalIgnoreCase)
+            || meetHost.Current.Wifi?.ResultsUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+                && uri.Host.Trim('[', ']').Equals(name.Trim('[', ']'), StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (IPAddress.TryParse(name.Trim('[', ']'), out var address))
+        {
+            return IsOwnAddress(address, context.Connection.LocalIpAddress);
+        }
+
+        // "edge", "edge.local", "edge.lan": the box's own name on the local network.
+        var machine = MachineName;
+        return name.Equals(machine, StringComparison.OrdinalIgnoreCase)
+            || (name.StartsWith(machine + ".", StringComparison.OrdinalIgnoreCase) && name.IndexOf('.', machine.Length + 1) < 0);
+    }
+
+    private static string MachineName { get; } = Dns.GetHostName();
+
+    private static bool IsOwnAddress(IPAddress address, IPAddress? local)
+    {
+        address = Plain(address);
+        if (IPAddress.IsLoopback(address) || local is not null && Plain(local).Equals(address))
+        {
+            return true;
+        }
+
+        return LocalAddresses().Contains(address);
+    }
+
+    private static IPAddress Plain(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    private static (DateTime At, HashSet<IPAddress> Addresses) _localAddresses = (DateTime.MinValue, []);
+
+    /// <summary>The box's interface addresses, looked up at most every 10 s (interfaces come and go: tethers, dongles).</summary>
+    private static HashSet<IPAddress> LocalAddresses()
+    {
+        var cached = _localAddresses;
+        if (DateTime.UtcNow - cached.At < TimeSpan.FromSeconds(10))
+        {
+            return cached.Addresses;
+        }
+
+        var addresses = new HashSet<IPAddress>();
+        try
+        {
+            foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+            {
+                foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
+                {
+                    addresses.Add(Plain(unicast.Address));
+                }
+            }
+        }
+        catch (NetworkInformationException)
+        {
+            // Keep what the connection itself says.
+        }
+
+        _localAddresses = (DateTime.UtcNow, addresses);
+        return addresses;
+    }
+}
+
+/// <summary>The box's own addresses as a phone sees them.</summary>
+public static class BoxAddress
+{
+    /// <summary>The address the request reached the box at, as an http URL with a trailing slash.</summary>
+    public static string Local(HttpContext context)
+    {
+        var address = context.Connection.LocalIpAddress;
+        var port = context.Connection.LocalPort;
+        if (address is null)
+        {
+            return Home(context);
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        var host = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        return port is 80 or 0 ? $"http://{host}/" : $"http://{host}:{port}/";
+    }
+
+    /// <summary>The home page at the host the phone used (the captive portal sent anything else to the box's own address).</summary>
+    public static string Home(HttpContext context) =>
+        context.Request.Host.HasValue ? $"http://{context.Request.Host.Value}/" : Local(context);
+}

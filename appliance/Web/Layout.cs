@@ -1,0 +1,93 @@
+namespace Edge.Appliance.Web;
+
+/// <summary>
+/// The shell every phone page and display shares: system fonts, one column, no external resources, no cookies.
+/// The main region (<c>#live</c>) is also served alone (<c>?fragment=1</c>); with JavaScript on, a tiny script
+/// listens to <c>/events</c> and swaps the fresh fragment in; with JavaScript off the page is plain HTML.
+/// </summary>
+public static class Layout
+{
+    public const string PhoneStyle =
+        "*{box-sizing:border-box}html{-webkit-text-size-adjust:100%}" +
+        "body{margin:0;font:17px/1.4 system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;color:#000;background:#fff}" +
+        "header{background:#000;color:#fff;padding:10px 12px}header a{color:#fff;text-decoration:none;font-weight:700;display:inline-block;padding:6px 0}" +
+        "main{padding:4px 12px 12px;max-width:760px;margin:0 auto}" +
+        "h1{font-size:1.45em;margin:.4em 0 .2em;line-height:1.2}h2{font-size:1.15em;margin:1.1em 0 .4em}" +
+        "a{color:#0033a0}p{margin:.5em 0}" +
+        "table{width:100%;border-collapse:collapse}td,th{padding:9px 4px;border-bottom:1px solid #bbb;text-align:left;vertical-align:top;overflow-wrap:anywhere}" +
+        "th{font-size:.8em;text-transform:uppercase;color:#333}" +
+        ".r{text-align:right;white-space:nowrap}.s{color:#333;font-size:.85em}.n{white-space:nowrap}" +
+        "td a{display:block;font-weight:600;text-decoration:none}" +
+        "form{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}" +
+        "input,select,button{font:inherit;min-height:46px;padding:8px 10px;border:2px solid #000;border-radius:6px;background:#fff;color:#000}" +
+        "input[type=search]{flex:1 1 160px;min-width:0}select{flex:1 1 130px;min-width:0}button{background:#000;color:#fff;font-weight:700}" +
+        ".list{list-style:none;padding:0;margin:0}.list li{border-bottom:1px solid #bbb}" +
+        ".list a{display:block;padding:11px 2px;text-decoration:none;color:#000}.list b{color:#0033a0}" +
+        ".pager{display:flex;justify-content:space-between;align-items:center;gap:8px;margin:14px 0}" +
+        ".pager a{padding:11px 16px;border:2px solid #000;border-radius:6px;text-decoration:none;color:#000;font-weight:700}" +
+        ".big{font-size:2.1em;font-weight:800;line-height:1.1}.st{font-size:1.2em;font-weight:700}" +
+        ".kv td:first-child{color:#333}.kv td:last-child{text-align:right;font-weight:600}" +
+        ".live{font-size:.85em;color:#333}" +
+        ".note{font-size:.9em;background:#fff4c2;border:2px solid #000;padding:8px 10px;margin:16px 0 8px;border-radius:6px}" +
+        "footer{padding:0 12px 24px;max-width:760px;margin:0 auto}";
+
+    public const string DisplayStyle =
+        "*{box-sizing:border-box}html,body{margin:0;height:100%;background:#000;color:#fff;overflow:hidden}" +
+        "body{font:700 4.6vh/1.2 system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;padding:1.5vh 2vw}" +
+        "h1{font-size:6vh;margin:0 0 1vh;text-transform:uppercase}h2{font-size:5vh;margin:1.2vh 0 .6vh;text-decoration:underline}" +
+        "table{width:100%;border-collapse:collapse}td{padding:.7vh .8vw;border-bottom:2px solid #555;vertical-align:top}" +
+        ".huge td{font-size:7vh;font-weight:800}.r{text-align:right;white-space:nowrap}.s{color:#ddd;font-size:.62em}" +
+        ".count{font-size:16vh;font-weight:800;line-height:1}.grid{display:flex;flex-wrap:wrap;gap:3vw}" +
+        ".grid div{flex:1 1 28vw}.lbl{font-size:3.6vh;color:#ddd}.none{font-size:4.6vh;color:#ddd}";
+
+    /// <summary>
+    /// Opens an EventSource and, on each change, fetches the main region as a fragment and swaps it in. Reconnects
+    /// by itself (the browser's EventSource does; a closed one is reopened after 5 s). Displays that cycle pages
+    /// advance every <c>data-cycle</c> seconds; displays also refresh every minute in case a change was missed.
+    /// </summary>
+    public const string LiveScript =
+        "(function(d,w){var m=d.getElementById('live');if(!m||!w.EventSource||!w.fetch)return;" +
+        "var g=function(a){return m.getAttribute(a)},s=g('data-src'),c=+g('data-cycle')||0,p=+g('data-page')||1,n=+g('data-pages')||1,b=0,a=0;" +
+        "function u(){return s+(s.indexOf('?')<0?'?':'&')+'fragment=1'+(c?'&page='+p:'')}" +
+        "function l(){if(b){a=1;return}b=1;fetch(u(),{cache:'no-store'}).then(function(r){if(r.ok){n=+r.headers.get('X-Pages')||n;return r.text()}})" +
+        ".then(function(t){if(t!=null)m.innerHTML=t}).catch(function(){}).then(function(){b=0;if(a){a=0;l()}})}" +
+        "function o(){var e=new EventSource(g('data-events'));e.addEventListener('change',l);" +
+        "e.onerror=function(){if(e.readyState==2)setTimeout(o,5000)}}o();" +
+        "if(c)setInterval(function(){p=p%n+1;l()},c*1000);if(g('data-poll'))setInterval(l,60000)})(document,window)";
+
+    /// <summary>The head of a phone page and its header bar.</summary>
+    public static void PhoneHead(Html html, string title, string eventName)
+    {
+        html.Add($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
+        html.Add($"<title>{title}</title><style>{new Markup(PhoneStyle)}</style></head><body>");
+        html.Add($"<header><a href=\"/\">{eventName}</a> <span class=\"s\" style=\"color:#fff\">· live results</span></header><main>");
+    }
+
+    /// <summary>
+    /// Opens the live region (closed by <see cref="CloseLive"/>). <paramref name="source"/> is the page's own path and query (the fragment is that plus
+    /// <c>fragment=1</c>), <paramref name="events"/> the event stream's URL.
+    /// </summary>
+    public static void OpenLive(Html html, string source, string events, string extraAttributes = "") =>
+        html.Add($"<div id=\"live\" data-src=\"{source}\" data-events=\"{events}\"{new Markup(extraAttributes)}>");
+
+    public static void CloseLive(Html html) => html.Raw("</div>");
+
+    /// <summary>Closes the page: refresh link, the note for the Wi-Fi sign-in window, the script.</summary>
+    public static void PhoneFoot(Html html, string selfUrl, string homeAddress)
+    {
+        html.Raw("</main><footer>");
+        html.Add($"<p class=\"live\">Updates live. No live updates? <a href=\"{selfUrl}\">Refresh</a></p>");
+        html.Add($"<p class=\"note\">In the Wi-Fi sign-in window? To keep following, open <b>{homeAddress}</b> in Safari or Chrome (this small window closes when you leave it).</p>");
+        html.Add($"</footer><script>{new Markup(LiveScript)}</script></body></html>");
+    }
+
+    /// <summary>A short page with a message: 400 for nonsense input, 404 for what does not exist.</summary>
+    public static Html Message(string eventName, string title, string message)
+    {
+        var html = new Html(1024);
+        html.Add($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
+        html.Add($"<title>{title}</title><style>{new Markup(PhoneStyle)}</style></head><body>");
+        html.Add($"<header><a href=\"/\">{eventName}</a></header><main><h1>{title}</h1><p>{message}</p><p><a href=\"/\">Back to the results home page</a></p></main></body></html>");
+        return html;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using Edge.Appliance.Meet;
+using Edge.Appliance.Results;
+
+namespace Edge.Appliance.Web;
+
+/// <summary>
+/// The results as JSON for tools and the cloud: <c>/api/races</c>, <c>/api/races/{id}/results</c>,
+/// <c>/api/participants</c> and <c>/api/participants/{bib}</c>. Times are "h:mm:ss.ff", clock times the event's
+/// local "HH:mm:ss.ff"; unknown values are null.
+/// </summary>
+public static class ResultsApi
+{
+    public const int MaxLimit = 100_000;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static IEndpointRouteBuilder MapResultsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/races", Races);
+        app.MapGet("/api/races/{id}/results", RaceResults);
+        app.MapGet("/api/participants", Participants);
+        app.MapGet("/api/participants/{bib}", ParticipantByBib);
+        return app;
+    }
+
+    private static Task Races(HttpContext context, ResultsService results, PageCache cache)
+    {
+        var snapshot = results.Current;
+        var page = cache.Get("api|races", snapshot, () => JsonPage(snapshot, snapshot.Meet.Races.Select(race =>
+        {
+            var r = snapshot.Race(race.Id);
+            var c = r?.Counts ?? new RaceCounts(0, 0, 0, 0, 0, 0);
+            return new RaceJson(
+                race.Id, race.Name, race.DistanceKm, race.RankBy == RankBy.Gun ? "gun" : "chip",
+                r?.GunMs is { } gun ? ResultFormat.ClockTime(gun, snapshot.Meet.Event.TimeZone) : null,
+                [.. race.TimingPoints.Select(t => new TimingPointJson(t.Location, t.Role.ToString().ToLowerInvariant(), t.Km))],
+                new CountsJson(c.Registered, c.Started, c.OnCourse, c.Finished, c.Dnf, c.Dq, c.StillOut, c.Total));
+        }).ToList()));
+        return page.WriteAsync(context);
+    }
+
+    private static Task RaceResults(HttpContext context, string id, ResultsService results, PageCache cache)
+    {
+        id = WebInput.Route(id, "race", WebInput.MaxIdLength);
+        var snapshot = results.Current;
+        var raceResults = snapshot.Race(id) ?? throw new NotFoundException($"There is no race '{id}'.");
+        var request = context.Request;
+        var gender = WebInput.Text(request, "gender", 8)?.ToUpperInvariant();
+        var division = WebInput.Text(request, "division", 40);
+        var offset = (int)Math.Min(WebInput.Long(request, "offset") ?? 0, int.MaxValue);
+        var limit = WebInput.Number(request, "limit", MaxLimit, MaxLimit);
+        var key = $"api|results|{raceResults.Race.Id}|{gender}|{division}|{offset}|{limit}";
+        var page = cache.Get(key, raceResults, () =>
+        {
+            var rows = RaceView.Of(raceResults).Select(gender, division);
+            return JsonPage(raceResults, rows.Slice(offset, limit).Select(r => Row(r, snapshot.Meet)).ToList());
+        });
+        return page.WriteAsync(context);
+    }
+
+    private static Task Participants(HttpContext context, ResultsService results, PageCache cache)
+    {
+        var snapshot = results.Current;
+        var page = cache.Get("api|participants", snapshot, () => JsonPage(snapshot, snapshot.Meet.Participants.Select(p => new ParticipantJson(
+            p.Bib, p.FirstName, p.LastName, p.Gender, p.Age, p.RaceId, p.City, p.State, p.Team,
+            ResultFormat.Status(snapshot.ByBib.TryGetValue(p.Bib, out var row) ? row.Status : ParticipantStatus.Registered))).ToList()));
+        return page.WriteAsync(context);
+    }
+
+    private static IResult ParticipantByBib(string bib, ResultsService results)
+    {
+        bib = WebInput.Route(bib, "bib", WebInput.MaxBibLength);
+        var snapshot = results.Current;
+        if (!snapshot.ByBib.TryGetValue(bib, out var row))
+        {
+            throw new NotFoundException($"No participant has bib '{bib}'.");
+        }
+
+        return Microsoft.AspNetCore.Http.Results.Json(Row(row, snapshot.Meet), Json);
+    }
+
+    public static ResultJson Row(ResultRow row, Meet.Meet meet)
+    {
+        var zone = meet.Event.TimeZone;
+        var p = row.Participant;
+        return new ResultJson(
+            row.Bib, row.Name, p.FirstName, p.LastName, p.Gender, p.Age, row.Division, row.RaceId, p.City, p.State, p.Team,
+            ResultFormat.Status(row.Status), Time(row.ChipTime), Time(row.GunTime), row.Place, row.GenderPlace, row.DivisionPlace,
+            Empty(ResultFormat.Pace(row.PacePerKm)), Empty(ResultFormat.Pace(row.PacePerMile)),
+            StartMs(row) is { } start ? ResultFormat.ClockTime(start, zone) : null,
+            row.FinishMs is { } finish ? ResultFormat.ClockTime(finish, zone) : null,
+            row.LastLocation, row.LastSeenMs is { } seen ? ResultFormat.ClockTime(seen, zone) : null,
+            [.. row.Splits.Select(s => new SplitJson(s.Location, s.Km, ResultFormat.Time(s.Elapsed), ResultFormat.ClockTime(s.AtMs, zone)))],
+            row.Note);
+    }
+
+    /// <summary>When the runner started; none for a runner not seen yet (the engine counts them from the gun).</summary>
+    public static long? StartMs(ResultRow row) => row.Status == ParticipantStatus.Registered ? null : row.ChipStartMs;
+
+    private static string? Time(TimeSpan? t) => Empty(ResultFormat.Time(t));
+
+    private static string? Empty(string text) => text.Length == 0 ? null : text;
+
+    private static CachedPage JsonPage<T>(object dependency, T value) =>
+        new(dependency, JsonSerializer.SerializeToUtf8Bytes(value, Json), "application/json; charset=utf-8");
+
+    public sealed record CountsJson(int Registered, int Started, int OnCourse, int Finished, int Dnf, int Dq, int StillOut, int Total);
+
+    public sealed record TimingPointJson(string Location, string Role, double? Km);
+
+    public sealed record RaceJson(string Id, string Name, double DistanceKm, string RankBy, string? GunTime, IReadOnlyList<TimingPointJson> TimingPoints, CountsJson Counts);
+
+    public sealed record SplitJson(string Location, double? Km, string Time, string At);
+
+    public sealed record ResultJson(
+        string Bib, string Name, string FirstName, string LastName, string Gender, int? Age, string? Division, string Race,
+        string City, string State, string Team, string Status, string? ChipTime, string? GunTime, int? Place, int? GenderPlace,
+        int? DivisionPlace, string? PacePerKm, string? PacePerMile, string? Start, string? Finish, string? LastLocation, string? LastSeen,
+        IReadOnlyList<SplitJson> Splits, string? Note);
+
+    public sealed record ParticipantJson(
+        string Bib, string FirstName, string LastName, string Gender, int? Age, string Race, string City, string State, string Team, string Status);
+}

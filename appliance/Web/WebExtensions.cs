@@ -1,0 +1,79 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Edge.Appliance.Meet;
+using Microsoft.AspNetCore.ResponseCompression;
+
+namespace Edge.Appliance.Web;
+
+/// <summary>The web side for phones and screens: pages, live updates, displays, the JSON API, exports, the sign and the captive portal.</summary>
+public static class WebExtensions
+{
+    public static IHostApplicationBuilder AddResultsWeb(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<PageCache>();
+        builder.Services.AddSingleton<CaptivePortal>();
+        builder.Services.AddSingleton<LiveUpdates>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveUpdates>());
+        // Phones on a crowded hotspot: every byte counts, and the Pi has little CPU to spare, so gzip at its fastest.
+        builder.Services.AddResponseCompression(options =>
+        {
+            options.Providers.Add<GzipCompressionProvider>();
+            options.MimeTypes = [.. ResponseCompressionDefaults.MimeTypes, "text/csv", "image/svg+xml"];
+        });
+        builder.Services.Configure<GzipCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);
+        return builder;
+    }
+
+    public static WebApplication MapResultsWeb(this WebApplication app)
+    {
+        app.UseMiddleware<CaptivePortal>();
+        app.UseResponseCompression();
+        app.Use(AnswerBadInput);
+        app.MapPhonePages();
+        app.MapResultsApi();
+        app.MapDisplays();
+        app.MapExports();
+        app.MapWifiSign();
+        app.MapGet("/events", (HttpContext context, LiveUpdates live) => live.StreamAsync(context));
+        return app;
+    }
+
+    /// <summary>Nonsense input is answered 400 and what does not exist 404, each with a message that says which; never 500.</summary>
+    private static async Task AnswerBadInput(HttpContext context, RequestDelegate next)
+    {
+        int status;
+        string message;
+        try
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+        catch (BadInputException e)
+        {
+            (status, message) = (StatusCodes.Status400BadRequest, e.Message);
+        }
+        catch (NotFoundException e)
+        {
+            (status, message) = (StatusCodes.Status404NotFound, e.Message);
+        }
+
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        var response = context.Response;
+        response.Clear();
+        response.StatusCode = status;
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        {
+            await response.WriteAsJsonAsync(new { error = message }, JsonSerializerOptions.Web, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        var eventName = context.RequestServices.GetRequiredService<MeetHost>().Current.Event.Name;
+        var title = status == StatusCodes.Status400BadRequest ? "That request makes no sense" : "Not found";
+        response.ContentType = "text/html; charset=utf-8";
+        await response.WriteAsync(Layout.Message(eventName, title, message).ToString(), context.RequestAborted).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,287 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Edge.Simulator;
+using Edge.Tests.Support;
+
+/// <summary>Phones at the venue: page throughput while reads arrive, and how fast a finish reaches live pages.</summary>
+internal static partial class WebBenchmarks
+{
+    private const int Runners = 10_000;
+
+    /// <summary>
+    /// A 10,000-runner meet fed 1,000 reads/s by the simulator while wrk asks for the race results page (gzip) with
+    /// 100 connections for 20 s. Target: at least 5,000 requests/s, p99 at most 50 ms.
+    /// </summary>
+    public static async Task Pages()
+    {
+        var meetDir = TempDir.Create("bench-pages-meet");
+        var dataDir = TempDir.Create("bench-pages-data");
+        WriteMeet(meetDir);
+        using var box = new ProcessBox(dataDir, $"--Edge:MeetDir={meetDir}", "--Logging:LogLevel:Default=Warning");
+        await box.StartAsync();
+        var race = GeneratedRace.Generate(new RaceOptions { Participants = Runners, Locations = ["start", "5k", "finish"] });
+        using var cts = new CancellationTokenSource();
+        var feed = new Ctp01Client(race, new ClientOptions { Port = box.TimingPort, ReadsPerSecond = 1000 }).RunAsync(cts.Token);
+        // Let the field start so the page has a race going on, then measure while the reads keep coming.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var readsBefore = (await box.StatusAsync()).GetProperty("reads").GetInt64();
+        var url = $"http://127.0.0.1:{box.HttpPort}/races/10k";
+        var size = (await box.Http.GetByteArrayAsync("/races/10k")).Length;
+        var clock = Stopwatch.StartNew();
+        var output = await RunAsync("wrk", "-t2", "-c100", "-d20s", "--latency", "-H", "Accept-Encoding: gzip", url);
+        var elapsed = clock.Elapsed;
+        var readsAfter = (await box.StatusAsync()).GetProperty("reads").GetInt64();
+        await cts.CancelAsync();
+        await feed.ContinueWith(_ => { });
+        Console.WriteLine(output.TrimEnd());
+        var rps = Regex.Match(output, @"Requests/sec:\s+([\d.]+)").Groups[1].Value;
+        var p99 = Regex.Match(output, @"99%\s+(\S+)").Groups[1].Value;
+        var errors = Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)").Groups[1].Value;
+        Console.WriteLine($"pages: GET /races/10k ({size:N0} bytes before gzip) on a {Runners:N0}-runner meet: {rps} requests/s, p99 {p99}" +
+            $"{(errors.Length > 0 ? $", {errors} non-2xx" : "")}; reads stored meanwhile {(readsAfter - readsBefore) / elapsed.TotalSeconds:N0}/s (target >= 5,000 req/s, p99 <= 50 ms)");
+        TempDir.Delete(meetDir);
+        TempDir.Delete(dataDir);
+    }
+
+    /// <summary>
+    /// 500 phones on live streams, then finish reads over CTP01: from the read leaving the timer's socket to the
+    /// event at each client. Two shapes: each phone follows one runner (participant page), and every phone follows
+    /// the race (race page; reads 1.5 s apart, one event per read). Target: p99 at most 250 ms.
+    /// </summary>
+    public static async Task Sse()
+    {
+        const int clients = 500;
+        var meetDir = TempDir.Create("bench-sse-meet");
+        var dataDir = TempDir.Create("bench-sse-data");
+        WriteMeet(meetDir);
+        using var box = new ProcessBox(dataDir, $"--Edge:MeetDir={meetDir}", "--Logging:LogLevel:Default=Warning");
+        await box.StartAsync();
+        using var timer = await TimerConnection.ConnectAsync(box.TimingPort);
+        var starts = new List<string> { Line("start", 1, "guntime", "08:00:00.00") };
+        for (var bib = 1; bib <= Runners; bib++)
+        {
+            starts.Add(Line("start", bib + 1, bib.ToString(CultureInfo.InvariantCulture), $"08:0{bib % 3}:{bib % 60:00}.00"));
+        }
+
+        await timer.SendAsync(starts);
+        while ((await box.StatusAsync()).GetProperty("reads").GetInt64() < Runners)
+        {
+            await Task.Delay(50);
+        }
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 10_000 }) { BaseAddress = new Uri($"http://127.0.0.1:{box.HttpPort}") };
+        var finishSequence = 0;
+
+        // Participant pages: phone i follows bib i + 1 and hears at once when that runner finishes.
+        var perRunner = await MeasureAsync(http, clients, i => $"/events?bib={i + 1}", async sent =>
+        {
+            for (var bib = 1; bib <= clients; bib++)
+            {
+                var seq = ++finishSequence;
+                sent[bib.ToString(CultureInfo.InvariantCulture)] = Stopwatch.GetTimestamp();
+                await timer.SendAsync([Line("finish", seq, bib.ToString(CultureInfo.InvariantCulture), FinishTime(seq))]);
+                await Task.Delay(20);
+            }
+        }, (client, bib) => bib == (client + 1).ToString(CultureInfo.InvariantCulture));
+        Report($"sse: {clients} participant streams, {clients} finish reads at 50/s, each to its runner's phone", perRunner, clients);
+
+        // Race pages: every phone follows the race; each finish reaches all of them.
+        const int reads = 10;
+        var perRace = await MeasureAsync(http, clients, _ => "/events?race=10k", async sent =>
+        {
+            for (var k = 0; k < reads; k++)
+            {
+                var seq = ++finishSequence;
+                var bib = (clients + 1 + k).ToString(CultureInfo.InvariantCulture);
+                sent[bib] = Stopwatch.GetTimestamp();
+                await timer.SendAsync([Line("finish", seq, bib, FinishTime(seq))]);
+                await Task.Delay(1500);
+            }
+        }, (_, bib) => int.Parse(bib, CultureInfo.InvariantCulture) > clients);
+        Report($"sse: {clients} race streams, {reads} finish reads 1.5 s apart, each to every phone", perRace, clients * reads);
+        TempDir.Delete(meetDir);
+        TempDir.Delete(dataDir);
+    }
+
+    /// <summary>Opens the streams, runs the sender, and returns each (client, bib) latency in milliseconds.</summary>
+    private static async Task<List<double>> MeasureAsync(
+        HttpClient http, int clients, Func<int, string> path, Func<ConcurrentDictionary<string, long>, Task> send, Func<int, string, bool> counts)
+    {
+        var sent = new ConcurrentDictionary<string, long>();
+        var latencies = new ConcurrentBag<double>();
+        using var stop = new CancellationTokenSource();
+        var connected = 0;
+        var readers = Enumerable.Range(0, clients).Select(i => Task.Run(async () =>
+        {
+            using var response = await http.GetAsync(path(i), HttpCompletionOption.ResponseHeadersRead, stop.Token);
+            response.EnsureSuccessStatusCode();
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
+            Interlocked.Increment(ref connected);
+            var seen = new HashSet<string>();
+            while (await reader.ReadLineAsync(stop.Token) is { } line)
+            {
+                if (!line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var now = Stopwatch.GetTimestamp();
+                using var data = JsonDocument.Parse(line[6..]);
+                foreach (var list in new[] { "bibs", "finished" })
+                {
+                    foreach (var item in data.RootElement.GetProperty(list).EnumerateArray())
+                    {
+                        var bib = item.GetString()!;
+                        if (counts(i, bib) && sent.TryGetValue(bib, out var at) && seen.Add(bib))
+                        {
+                            latencies.Add(Stopwatch.GetElapsedTime(at, now).TotalMilliseconds);
+                        }
+                    }
+                }
+            }
+        })).ToList();
+        while (Volatile.Read(ref connected) < clients)
+        {
+            if (readers.FirstOrDefault(r => r.IsFaulted) is { } failed)
+            {
+                throw new InvalidOperationException("a stream failed to open", failed.Exception);
+            }
+
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(500);
+        await send(sent);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await stop.CancelAsync();
+        await Task.WhenAll(readers.Select(r => r.ContinueWith(_ => { })));
+        return [.. latencies];
+    }
+
+    private static void Report(string what, List<double> latencies, int expected)
+    {
+        latencies.Sort();
+        double Q(double q) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(q * latencies.Count) - 1)];
+        Console.WriteLine($"{what}: {latencies.Count:N0} of {expected:N0} events arrived; read to event p50 {Q(0.5):F1} ms, p99 {Q(0.99):F1} ms, max {Q(1):F1} ms (target p99 <= 250 ms)");
+    }
+
+    private static string FinishTime(int sequence) =>
+        (TimeSpan.FromMinutes(40) + TimeSpan.FromHours(8) + TimeSpan.FromMilliseconds(sequence * 130)).ToString(@"hh\:mm\:ss\.ff", CultureInfo.InvariantCulture);
+
+    private static string Line(string location, int sequence, string tag, string time) =>
+        $"CT01_33~{sequence}~{location}~{tag}~2026-05-02T{time}~{(tag == "guntime" ? 0 : 1)}~0F2A38~1";
+
+    /// <summary>The benchmark meet: one 10K (start, 5 km, finish) in UTC on the simulator's race day, bibs 1..10,000.</summary>
+    private static void WriteMeet(string dir)
+    {
+        File.WriteAllText(Path.Combine(dir, "meet.json"), """
+            {
+              "event": { "name": "Benchmark 10K", "date": "2026-05-02", "timeZone": "UTC" },
+              "races": [ { "id": "10k", "name": "10K", "distanceKm": 10, "gun": { "location": "start" },
+                "timingPoints": [ { "location": "start", "role": "start" }, { "location": "5k", "role": "split", "km": 5 },
+                                  { "location": "finish", "role": "finish", "km": 10 } ],
+                "minimumTime": "00:10:00" } ]
+            }
+            """);
+        string[] first = ["Alexandra", "Benjamin", "Charlotte", "Dominique", "Emmanuel", "Françoise", "Guillermo", "Henrietta"];
+        string[] last = ["Abernathy", "Bartholomew", "Castellanos", "Dubrovnik", "Eriksdóttir", "Fitzgerald", "Gonçalves", "Hollingsworth", "Iwasaki"];
+        var csv = new StringBuilder("bib,first_name,last_name,gender,age,race,city,state,team\n");
+        for (var i = 1; i <= Runners; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{i},{first[i % first.Length]},{last[i / first.Length % last.Length]},{(i % 2 == 0 ? "F" : "M")},{16 + i * 7 % 60},10k,Seattle,WA,\n");
+        }
+
+        File.WriteAllText(Path.Combine(dir, "participants.csv"), csv.ToString());
+    }
+
+    private static async Task<string> RunAsync(string program, params string[] args)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{program} did not start (Debian package wrk)");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return await output + await errors;
+    }
+
+    /// <summary>The timer's side of CTP01, just enough to greet the box and send lines.</summary>
+    private sealed class TimerConnection : IDisposable
+    {
+        private readonly TcpClient _tcp;
+        private readonly NetworkStream _stream;
+
+        private TimerConnection(TcpClient tcp)
+        {
+            _tcp = tcp;
+            _stream = tcp.GetStream();
+        }
+
+        public static async Task<TimerConnection> ConnectAsync(int port)
+        {
+            var tcp = new TcpClient { NoDelay = true };
+            await tcp.ConnectAsync("127.0.0.1", port);
+            var connection = new TimerConnection(tcp);
+            var reader = new StreamReader(connection._stream, Encoding.ASCII);
+            await connection.SendAsync(["SimpleClient~0.5.0~CTP01"]);
+            var header = await reader.ReadLineAsync() ?? throw new InvalidOperationException("closed before the greeting");
+            for (var i = int.Parse(header.Split('~')[2], CultureInfo.InvariantCulture) + 3; i > 0; i--)
+            {
+                await reader.ReadLineAsync();
+            }
+
+            await connection.SendAsync(["ack~getconnectionid~" + Guid.NewGuid().ToString("N"), "ack~geteventinfo~Benchmark~1~x", "ack~getlocations~start~finish"]);
+            await reader.ReadLineAsync();
+            await reader.ReadLineAsync();
+            // Answer the box's pings so a quiet spell between phases does not end the connection.
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    while (await reader.ReadLineAsync() is { } line)
+                    {
+                        if (line == "ping")
+                        {
+                            await connection.SendAsync(["ack~ping"]);
+                        }
+                    }
+                }
+                catch (IOException)
+                {
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            });
+            return connection;
+        }
+
+        private readonly SemaphoreSlim _writing = new(1, 1);
+
+        public async Task SendAsync(IEnumerable<string> lines)
+        {
+            var bytes = Encoding.ASCII.GetBytes(string.Concat(lines.Select(l => l + "\r\n")));
+            await _writing.WaitAsync();
+            try
+            {
+                await _stream.WriteAsync(bytes);
+                await _stream.FlushAsync();
+            }
+            finally
+            {
+                _writing.Release();
+            }
+        }
+
+        public void Dispose() => _tcp.Dispose();
+    }
+}
