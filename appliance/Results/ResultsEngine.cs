@@ -52,6 +52,8 @@ public sealed class ResultsEngine
     private Dictionary<string, int> _tagOwner;
     private Dictionary<int, List<string>> _tagsOf = [];
     private long _unknownTagCount;
+    private bool _unknownChanged = true;
+    private IReadOnlyList<UnknownTag> _unknownList = [];
     private long _lastLogId;
     private long _version;
     private ResultsSnapshot? _snapshot;
@@ -182,6 +184,7 @@ public sealed class ResultsEngine
 
     private void CountUnknown(in EngineEntry e)
     {
+        _unknownChanged = true;
         if (_unknown.TryGetValue(e.Tag, out var known))
         {
             _unknown[e.Tag] = new UnknownTag(e.Tag, known.Reads + 1, e.Location, e.AtMs);
@@ -584,8 +587,14 @@ public sealed class ResultsEngine
         }
 
         var recent = _finished.Reverse().Take(RecentCount).Select(f => byBib[_participants[f.Index].Bib]).ToList();
-        var unknown = _unknown.Values.OrderByDescending(u => u.LastAtMs).ThenBy(u => u.Tag, StringComparer.Ordinal).ToList();
-        _snapshot = new ResultsSnapshot(_meet, _lastLogId, _version, races, byBib, recent, unknown, _unknownTagCount);
+        if (_unknownChanged)
+        {
+            // Copied as of this moment, sorted only if someone looks.
+            _unknownList = new SortedOnDemand(_unknown.Values.ToArray());
+            _unknownChanged = false;
+        }
+
+        _snapshot = new ResultsSnapshot(_meet, _lastLogId, _version, races, byBib, recent, _unknownList, _unknownTagCount);
         return _snapshot;
     }
 
@@ -686,6 +695,21 @@ public sealed class ResultsEngine
             _ => string.CompareOrdinal(a, b),
         };
     });
+
+    /// <summary>Unknown tags newest first; the sort runs once, on first use.</summary>
+    private sealed class SortedOnDemand(UnknownTag[] tags) : IReadOnlyList<UnknownTag>
+    {
+        private readonly Lazy<UnknownTag[]> _sorted = new(() =>
+            [.. tags.OrderByDescending(u => u.LastAtMs).ThenBy(u => u.Tag, StringComparer.Ordinal)]);
+
+        public UnknownTag this[int index] => _sorted.Value[index];
+
+        public int Count => tags.Length;
+
+        public IEnumerator<UnknownTag> GetEnumerator() => ((IEnumerable<UnknownTag>)_sorted.Value).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 
     /// <summary>Bib lookup over the rows of one moment: the shared bib index and a copy of the row references.</summary>
     private sealed class BibIndex(Dictionary<string, int> byBib, ResultRow[] rows) : IReadOnlyDictionary<string, ResultRow>

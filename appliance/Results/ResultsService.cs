@@ -17,7 +17,11 @@ namespace Edge.Appliance.Results;
 public sealed partial class ResultsService(
     ReadStore store, MeetHost meetHost, IOptions<StoreOptions> storeOptions, ILogger<ResultsService> logger) : BackgroundService
 {
-    private const int PageSize = 50_000;
+    /// <summary>Entries per read while replaying the whole log.</summary>
+    private const int ReplayPageSize = 50_000;
+
+    /// <summary>Entries per read while tailing: small batches keep live updates prompt and memory flat during a burst.</summary>
+    private const int TailPageSize = 4_096;
 
     private readonly List<Channel<ResultsChange>> _watchers = [];
     private readonly Lock _watchersLock = new();
@@ -63,6 +67,13 @@ public sealed partial class ResultsService(
         {
             await Task.Yield();
             using var connection = EdgeDatabase.OpenReader(storeOptions.Value.DataDir);
+            using (var pragma = connection.CreateCommand())
+            {
+                // The engine reads each page once, just after it was written: a small cache is enough.
+                pragma.CommandText = "PRAGMA cache_size = -512";
+                pragma.ExecuteNonQuery();
+            }
+
             using var tail = new EngineLogReader(connection);
             var engine = Rebuild(tail);
             while (!stoppingToken.IsCancellationRequested)
@@ -82,7 +93,7 @@ public sealed partial class ResultsService(
                     continue;
                 }
 
-                var entries = tail.ReadAfter(engine.LastLogId, PageSize);
+                var entries = tail.ReadAfter(engine.LastLogId, TailPageSize);
                 var change = engine.Apply(entries);
                 Publish(engine, change);
             }
@@ -115,7 +126,7 @@ public sealed partial class ResultsService(
             {
                 while (true)
                 {
-                    var page = tail.ReadAfter(after, PageSize);
+                    var page = tail.ReadAfter(after, ReplayPageSize);
                     if (page.Count == 0)
                     {
                         break;

@@ -59,7 +59,7 @@ public static class StatusApi
         MeetStatus Meet,
         ResultsStatus Results,
         ProcessStatus Process,
-        SyncStatus? Sync,
+        Edge.Store.SyncStatus? Sync,
         IngestFigures Ingest);
 
     /// <summary>The box's own footprint: a Pi has little memory to spare.</summary>

@@ -64,5 +64,5 @@ public static class AtomicFile
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(SyncState))]
-[JsonSerializable(typeof(Status.SyncStatus))]
+[JsonSerializable(typeof(Edge.Store.SyncStatus))]
 internal sealed partial class SyncJson : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Edge.Store;
 using Edge.SyncAgent.Outbox;
 
 namespace Edge.SyncAgent.Status;
@@ -17,31 +18,9 @@ public static class SyncStates
     public const string Stopped = "stopped";
 }
 
-/// <summary>
-/// What the agent is doing, written to <c>{DataDir}/sync-status.json</c> for the appliance's <c>/api/status</c>
-/// (<c>sync</c>) and the timer's console. Field meanings: docs/SYNC.md.
-/// </summary>
-public sealed record SyncStatus(
-    string State,
-    string? Broker,
-    string? DeviceId,
-    string? Protocol,
-    long Watermark,
-    long LastLogId,
-    long Pending,
-    int Inflight,
-    double RatePerSecond,
-    DateTimeOffset? LastAckAt,
-    string? LastError,
-    DateTimeOffset? LastErrorAt,
-    DateTimeOffset? ConnectedAt,
-    long ConnectAttempts,
-    long MessagesAcknowledged,
-    DateTimeOffset UpdatedAt,
-    int Pid)
+/// <summary>Writes the status where the appliance reads it.</summary>
+public static class SyncStatusFile
 {
-    public const string FileName = "sync-status.json";
-
-    public void Write(string dataDir) =>
-        AtomicFile.Write(Path.Combine(dataDir, FileName), JsonSerializer.SerializeToUtf8Bytes(this, SyncJson.Default.SyncStatus), durable: false);
+    public static void Write(this SyncStatus status, string dataDir) =>
+        AtomicFile.Write(Path.Combine(dataDir, SyncStatus.FileName), JsonSerializer.SerializeToUtf8Bytes(status, SyncJson.Default.SyncStatus), durable: false);
 }

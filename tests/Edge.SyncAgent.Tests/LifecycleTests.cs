@@ -57,7 +57,7 @@ public sealed class LifecycleTests(ITestOutputHelper output) : IDisposable
     public void Status_reader_tolerates_missing_and_damaged_files()
     {
         Assert.Null(SyncStatusReader.Read(_data));
-        var path = Path.Combine(_data, SyncStatusReader.FileName);
+        var path = Path.Combine(_data, Edge.Store.SyncStatus.FileName);
         File.WriteAllText(path, "{\"state\":\"connec");
         Assert.Null(SyncStatusReader.Read(_data));
         File.WriteAllText(path, "");
