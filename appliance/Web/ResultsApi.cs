@@ -21,6 +21,7 @@ public static class ResultsApi
         app.MapGet("/api/races/{id}/results", RaceResults);
         app.MapGet("/api/participants", Participants);
         app.MapGet("/api/participants/{bib}", ParticipantByBib);
+        app.MapGet("/api/unknown-tags", UnknownTags);
         return app;
     }
 
@@ -68,6 +69,16 @@ public static class ResultsApi
         return page.WriteAsync(context);
     }
 
+    /// <summary>Tags read at the box that nobody in the roster carries: a mistyped chip, a day-of entry, a bib swap to record.</summary>
+    private static Task UnknownTags(HttpContext context, ResultsService results, PageCache cache)
+    {
+        var snapshot = results.Current;
+        var page = cache.Get("api|unknown", snapshot, () => JsonPage(snapshot, new UnknownTagsJson(
+            snapshot.UnknownTagCount,
+            [.. snapshot.UnknownTags.Select(u => new UnknownTagJson(u.Tag, u.Reads, u.LastLocation, ResultFormat.ClockTime(u.LastAtMs, snapshot.Meet.Event.TimeZone)))])));
+        return page.WriteAsync(context);
+    }
+
     private static IResult ParticipantByBib(string bib, ResultsService results)
     {
         bib = WebInput.Route(bib, "bib", WebInput.MaxBibLength);
@@ -104,6 +115,11 @@ public static class ResultsApi
 
     private static CachedPage JsonPage<T>(object dependency, T value) =>
         new(dependency, JsonSerializer.SerializeToUtf8Bytes(value, Json), "application/json; charset=utf-8");
+
+    /// <summary><c>count</c> is every distinct unknown tag; <c>tags</c> lists the first 10,000 seen, most recently read first.</summary>
+    public sealed record UnknownTagsJson(long Count, IReadOnlyList<UnknownTagJson> Tags);
+
+    public sealed record UnknownTagJson(string Tag, long Reads, string LastLocation, string LastSeen);
 
     public sealed record CountsJson(int Registered, int Started, int OnCourse, int Finished, int Dnf, int Dq, int StillOut, int Total);
 

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Edge.Appliance.Meet;
 using Edge.Appliance.Results;
 using Edge.Tests.Support;
@@ -69,6 +70,24 @@ public class LiveResultsTests : IDisposable
         {
             TempDir.Delete(dataDir);
         }
+    }
+
+    [Fact]
+    public async Task A_tag_nobody_carries_is_kept_and_listed_as_unknown()
+    {
+        await using var box = await StartAsync();
+        using var client = await RawClient.ConnectAsync(box.TimingPort);
+        await client.HandshakeAsync("unknown-tags", "start", "finish");
+        await client.SendAsync(
+            "CT01_33~1~finish~9999~2026-05-02T08:40:00.00~1~0F2A38~1",
+            "CT01_33~2~finish~9999~2026-05-02T08:40:01.50~2~0F2A38~2");
+        await box.WaitUntilAsync(s => s.GetProperty("results").GetProperty("unknownTags").GetInt64() == 1, TimeSpan.FromSeconds(10), "one unknown tag");
+        var unknown = await box.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/unknown-tags");
+        Assert.Equal(1, unknown.GetProperty("count").GetInt64());
+        var tag = Assert.Single(unknown.GetProperty("tags").EnumerateArray());
+        Assert.Equal(("9999", 2L, "finish", "08:40:01.50"),
+            (tag.GetProperty("tag").GetString(), tag.GetProperty("reads").GetInt64(), tag.GetProperty("lastLocation").GetString(), tag.GetProperty("lastSeen").GetString()));
+        Assert.Equal(2, await box.ReadsAsync());
     }
 
     [Fact]
