@@ -26,7 +26,7 @@ public sealed class ProtocolTests : IDisposable
         Assert.Equal("3.1.1", agent.Status()!.Value.GetProperty("protocol").GetString());
         Assert.Equal(1, proxy.RefusedV5);
         Assert.Equal(1, proxy.PassedThrough);
-        Assert.Contains("does not speak MQTT 5; using MQTT 3.1.1", agent.Output, StringComparison.Ordinal);
+        Poll.Until(() => agent.Output.Contains("does not speak MQTT 5; using MQTT 3.1.1", StringComparison.Ordinal), TimeSpan.FromSeconds(10), () => agent.Output);
         Assert.Empty(verifier.Report(Device)!.Gaps);
     }
 

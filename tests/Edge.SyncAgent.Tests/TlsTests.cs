@@ -38,7 +38,8 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
         using var agent = new AgentProcess(data, $"--Edge:MeetDir={Meet}").Start();
         Poll.Until(() => verifier.UniqueIds("cert-box") == 5000, TimeSpan.FromSeconds(30), () => $"reads over TLS; {agent.Output}");
         Assert.Empty(verifier.Report("cert-box")!.Gaps);
-        Assert.Contains("client certificate", agent.Output, StringComparison.Ordinal);
+        // The agent's output is captured asynchronously: its connect line may land just after the reads did.
+        Poll.Until(() => agent.Output.Contains("client certificate", StringComparison.Ordinal), TimeSpan.FromSeconds(10), () => agent.Output);
         Assert.DoesNotContain("PRIVATE KEY", agent.Output, StringComparison.Ordinal);
     }
 
