@@ -47,6 +47,12 @@ public sealed class AgentOptions
     /// <summary>Nice value of the agent's working threads (0-19): ingest on the same CPU comes first.</summary>
     public int Nice { get; init; } = 10;
 
+    /// <summary>While the log grows faster than this (rows a second), the agent steps aside for ingest; 0: never.</summary>
+    public int YieldAbovePerSecond { get; init; } = 5_000;
+
+    /// <summary>While stepping aside, the least time between two messages.</summary>
+    public TimeSpan YieldPause { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Rows in flight at most: the in-flight window.</summary>
     public long WindowRows => (long)InflightMessages * MaxBatchItems;
 
@@ -71,6 +77,8 @@ public sealed class AgentOptions
             StatusInterval = Time(sync, "StatusInterval", defaults.StatusInterval),
             ClientId = Text(sync["ClientId"]),
             Nice = Int(sync, "Nice", defaults.Nice, 0, 19),
+            YieldAbovePerSecond = Int(sync, "YieldAbovePerSecond", defaults.YieldAbovePerSecond, 0, int.MaxValue),
+            YieldPause = Time(sync, "YieldPause", defaults.YieldPause),
         };
     }
 

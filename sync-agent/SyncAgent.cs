@@ -343,6 +343,11 @@ public sealed class SyncAgent : IDisposable
     {
         private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(250);
 
+        private readonly IngestPressure _pressure = new(agent._options.YieldAbovePerSecond, TimeSpan.FromSeconds(1));
+        private long _lastPublishTicks;
+        private long _lastRefreshTicks;
+        private int _yieldWaitMs = int.MaxValue;
+
         private readonly AgentOptions _options = agent._options;
         private readonly AgentLog _log = agent._log;
         private readonly OutboxReader _outbox = new(agent._options.DataDir);
@@ -407,7 +412,7 @@ public sealed class SyncAgent : IDisposable
                 // Woken by WAL changes, PUBACKs and connection changes; the timeout is only a safety net
                 // (and lets the rate shown in the status fall to zero after a drain).
                 var timeout = _rate > 0 || busy ? 1000 : (_uplink is null ? 30_000 : 5_000);
-                agent._pumpWake.WaitOne(Math.Min(timeout, statusDueMs));
+                agent._pumpWake.WaitOne(Math.Min(Math.Min(timeout, statusDueMs), _yieldWaitMs));
             }
 
             _outbox.Dispose();
@@ -501,8 +506,18 @@ public sealed class SyncAgent : IDisposable
                 return false;
             }
 
+            _yieldWaitMs = int.MaxValue;
             try
             {
+                // During an ingest burst even looking at the log (a read transaction per commit) is left for later.
+                var now = Stopwatch.GetTimestamp();
+                if (_pressure.IsHigh(now) && Stopwatch.GetElapsedTime(_lastRefreshTicks, now) is var since && since < _options.YieldPause)
+                {
+                    _yieldWaitMs = (int)Math.Ceiling((_options.YieldPause - since).TotalMilliseconds);
+                    return true;
+                }
+
+                _lastRefreshTicks = now;
                 RefreshLastId();
                 if (_uplink is not { IsConnected: true } uplink || _builder is null)
                 {
@@ -533,6 +548,11 @@ public sealed class SyncAgent : IDisposable
                             return true;
                         }
 
+                        if (StepAside())
+                        {
+                            return true;
+                        }
+
                         var start = index;
                         var message = _builder.Next(page, ref index, _outbox.SourceName);
                         var rc = uplink.Client.Publish(uplink.Settings.Topic(MessageBuilder.Leaf(message.Topic)), message.Payload.Span, 1, false, out var mid);
@@ -544,6 +564,7 @@ public sealed class SyncAgent : IDisposable
                         }
 
                         _window.Published(mid, message.Last);
+                        _lastPublishTicks = Stopwatch.GetTimestamp();
                     }
                 }
             }
@@ -552,6 +573,25 @@ public sealed class SyncAgent : IDisposable
                 OutboxFailed(e.Message);
                 return false;
             }
+        }
+
+        /// <summary>True when ingest is running hard and the last message went out less than a pause ago.</summary>
+        private bool StepAside()
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (!_pressure.IsHigh(now))
+            {
+                return false;
+            }
+
+            var waited = Stopwatch.GetElapsedTime(_lastPublishTicks, now);
+            if (waited >= _options.YieldPause)
+            {
+                return false;
+            }
+
+            _yieldWaitMs = (int)Math.Ceiling((_options.YieldPause - waited).TotalMilliseconds);
+            return true;
         }
 
         private void AnnounceDrained(Uplink uplink)
@@ -574,6 +614,7 @@ public sealed class SyncAgent : IDisposable
             }
 
             var last = _outbox.LastId();
+            _pressure.Observe(Stopwatch.GetTimestamp(), last);
             if (last > _lastLogId)
             {
                 _drainedAnnounced = false;
