@@ -714,7 +714,9 @@ public sealed class SyncAgent : IDisposable
                     agent._connectAttempts,
                     _acknowledgedMessages,
                     DateTimeOffset.UtcNow,
-                    Environment.ProcessId);
+                    Environment.ProcessId,
+                    Environment.WorkingSet,
+                    GC.GetGCMemoryInfo().TotalCommittedBytes);
             }
 
             try

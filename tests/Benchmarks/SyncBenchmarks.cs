@@ -46,10 +46,11 @@ internal static class SyncBenchmarks
         using var broker = MosquittoBroker.Start();
         using var verifier = Subscribe(broker, "bench-memory");
         using var agent = new AgentProcess(data, AgentProcess.For(broker, "memory-box", "--Logging:LogLevel:Default=Warning")).Start();
-        long peak = 0;
+        long peak = 0, peakGc = 0;
         while (agent.SavedWatermark() < Entries)
         {
             peak = Math.Max(peak, Rss(agent));
+            peakGc = Math.Max(peakGc, agent.StatusNumber("gcCommittedBytes"));
             Thread.Sleep(2);
         }
 
@@ -60,7 +61,8 @@ internal static class SyncBenchmarks
         var idleCpu = agent.CpuTime() - cpuBefore;
         var afterIdle = agent.ResidentBytes();
         Console.WriteLine($"sync-memory: agent resident {atEnd / 1048576.0:F1} MiB when the {Entries:N0}-entry drain is done (peak {peak / 1048576.0:F1} MiB during it), " +
-            $"{afterIdle / 1048576.0:F1} MiB after 10 s idle; CPU used in those 10 s idle: {idleCpu.TotalMilliseconds:F0} ms");
+            $"{afterIdle / 1048576.0:F1} MiB after 10 s idle; CPU used in those 10 s idle: {idleCpu.TotalMilliseconds:F0} ms; " +
+            $"GC committed at most {peakGc / 1048576.0:F1} MiB during the drain (as the agent's status reported it)");
 
         // New rows on an idle connection: commit by another process to arrival at the consumer.
         var latencies = new List<double>();
