@@ -11,6 +11,7 @@ public sealed partial class DemoFeed(
     IHostApplicationLifetime lifetime,
     TimingEndpoint timing,
     IConfiguration configuration,
+    Meet.MeetHost meetHost,
     TimeProvider time,
     ILogger<DemoFeed> logger) : BackgroundService
 {
@@ -19,6 +20,11 @@ public sealed partial class DemoFeed(
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         await started.Task.WaitAsync(stoppingToken);
+
+        foreach (var display in meetHost.Current.Displays)
+        {
+            LogDisplay(display.Kind.ToString(), display.Id);
+        }
 
         var participants = configuration.GetValue("Edge:DemoParticipants", 300);
         var rate = configuration.GetValue("Edge:DemoReadsPerSecond", 25.0);
@@ -36,6 +42,9 @@ public sealed partial class DemoFeed(
         await using var client = new Ctp01Client(race, new ClientOptions { Host = "127.0.0.1", Port = port, ReadsPerSecond = rate, EventName = "Demo race" });
         await client.RunAsync(stoppingToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo display ({Kind}): /d/{Id}")]
+    private partial void LogDisplay(string kind, string id);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo: simulating {Participants} runners ({Reads} reads at {Rate}/s) on timing port {Port}")]
     private partial void LogDemo(int participants, int reads, double rate, int port);

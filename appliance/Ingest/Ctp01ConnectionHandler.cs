@@ -12,6 +12,7 @@ public sealed partial class Ctp01ConnectionHandler(
     IngestStatus status,
     EventClock clock,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<Ctp01ConnectionHandler> logger) : ConnectionHandler
 {
     private readonly TimingOptions _options = options.Value;
@@ -32,7 +33,14 @@ public sealed partial class Ctp01ConnectionHandler(
         var reason = "closed by client";
         try
         {
-            await new Ctp01Session(connection, info, _options, _password, store, status, clock, time, logger).RunAsync();
+            var session = new Ctp01Session(connection, info, _options, _password, store, status, clock, time, logger);
+            // Shutdown does not wait for controllers to hang up: each session stops reading at once.
+            using var stopping = lifetime.ApplicationStopping.Register(session.Stop);
+            await session.RunAsync();
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                reason = "box shutting down";
+            }
         }
         catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or ConnectionAbortedException or IOException)
         {

@@ -538,6 +538,10 @@ internal sealed partial class Ctp01Session(
     /// connection after flushing what was said (such as err~authorize). Only a client that does not read is
     /// aborted outright, since flushing to it would wait forever.
     /// </summary>
+    /// <summary>The box is shutting down: stop reading. Nothing read so far is lost (it is queued for the
+    /// store, which drains before it closes); what was not read is resent after the reconnect's resume.</summary>
+    public void Stop() => _closing.Cancel();
+
     private void Close(RejectReason reason, string detail)
     {
         status.Reject(reason);

@@ -54,4 +54,38 @@ public class CrashTests
         Assert.Equal(log.Count, log.Select(e => e.Id).Distinct().Count());
         TempDir.Delete(dataDir);
     }
+
+    [Fact]
+    public async Task Sigterm_with_a_controller_connected_stops_promptly_and_keeps_every_read()
+    {
+        var dataDir = TempDir.Create("sigterm");
+        try
+        {
+            using (var box = new ProcessBox(dataDir, "--Logging:LogLevel:Default=Warning"))
+            {
+                await box.StartAsync();
+                using var client = await RawClient.ConnectAsync(box.TimingPort);
+                await client.HandshakeAsync("sigterm-source", "finish");
+                await client.SendAsync([.. Enumerable.Range(1, 200).Select(i => $"CT01_33~{i}~finish~{i}~08:{i / 60:00}:{i % 60:00}.00~1~0F2A38~1")]);
+                var deadline = DateTime.UtcNow.AddSeconds(20);
+                while ((await box.StatusAsync()).GetProperty("reads").GetInt64() < 200 && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(50);
+                }
+
+                // The controller stays connected: the box must not wait for it to hang up (Kestrel would wait 30 s).
+                var (elapsed, exitCode) = box.Terminate(TimeSpan.FromSeconds(60));
+                Assert.Equal(0, exitCode);
+                Assert.True(elapsed < TimeSpan.FromSeconds(15), $"SIGTERM to exit took {elapsed.TotalSeconds:F1} s");
+            }
+
+            using var again = new ProcessBox(dataDir, "--Logging:LogLevel:Default=Warning");
+            await again.StartAsync();
+            Assert.Equal(200, (await again.StatusAsync()).GetProperty("reads").GetInt64());
+        }
+        finally
+        {
+            TempDir.Delete(dataDir);
+        }
+    }
 }

@@ -133,6 +133,23 @@ public sealed class ProcessBox : IDisposable
         }
     }
 
+    /// <summary>SIGTERM, as systemd stops the box; returns how long the process took to exit and its exit code.</summary>
+    public (TimeSpan Elapsed, int ExitCode) Terminate(TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
+        {
+            kill.WaitForExit();
+        }
+
+        if (!_process!.WaitForExit(timeout))
+        {
+            throw new TimeoutException($"the box did not exit within {timeout} of SIGTERM:\n{Output}");
+        }
+
+        return (clock.Elapsed, _process.ExitCode);
+    }
+
     /// <summary>Resident set size in bytes, from /proc.</summary>
     public long ResidentBytes()
     {
