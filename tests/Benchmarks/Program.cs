@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Edge.Appliance.Ingest;
 using Edge.Simulator;
+using Edge.SyncAgent.Tests.Support;
 using Edge.Tests.Support;
 
 // Benchmarks print figures; they do not assert. docs/BENCHMARKS.md records the latest run and its command.
@@ -70,38 +71,14 @@ static Task Parser()
 static async Task Ingest()
 {
     const int clients = 8;
-    const int participantsPerClient = 12_500;
     var dataDir = TempDir.Create("bench-ingest");
-    using var box = new ProcessBox(dataDir, "--Logging:LogLevel:Default=Warning");
-    await box.StartAsync();
-    var races = Enumerable.Range(0, clients).Select(i => GeneratedRace.Generate(new RaceOptions
+    using (var box = new ProcessBox(dataDir, "--Logging:LogLevel:Default=Warning"))
     {
-        Participants = participantsPerClient,
-        FirstBib = 1 + i * participantsPerClient,
-        Locations = [$"start{i}", $"5k{i}", $"10k{i}", $"finish{i}"],
-        Seed = i + 1,
-    })).ToList();
-    var total = races.Sum(r => r.Timeline.Count(x => !x.IsGun));
-    using var cts = new CancellationTokenSource();
-    var clock = Stopwatch.StartNew();
-    var runs = races.Select(r => new Ctp01Client(r, new ClientOptions { Port = box.TimingPort }).RunAsync(cts.Token)).ToList();
-    long reads;
-    var firstAt = TimeSpan.Zero;
-    do
-    {
-        await Task.Delay(50);
-        reads = (await box.StatusAsync()).GetProperty("reads").GetInt64();
-        if (reads > 0 && firstAt == TimeSpan.Zero)
-        {
-            firstAt = clock.Elapsed;
-        }
+        await box.StartAsync();
+        var (reads, rate, elapsed) = await IngestRun.PushAsync(box, clients, participants: 12_500, tag: "", mats: 4, timeout: TimeSpan.FromMinutes(5));
+        Console.WriteLine($"ingest: {reads:N0} reads from {clients} clients stored durably (synchronous=FULL) in {elapsed.TotalSeconds:F2} s = {rate:N0} reads/s");
     }
-    while (reads < total && clock.Elapsed < TimeSpan.FromMinutes(5));
 
-    var elapsed = clock.Elapsed - firstAt;
-    await cts.CancelAsync();
-    await Task.WhenAll(runs.Select(t => t.ContinueWith(_ => { })));
-    Console.WriteLine($"ingest: {reads:N0} reads from {clients} clients stored durably (synchronous=FULL) in {elapsed.TotalSeconds:F2} s = {reads / elapsed.TotalSeconds:N0} reads/s");
     TempDir.Delete(dataDir);
 }
 
@@ -154,27 +131,8 @@ static async Task Memory()
     {
         var startup = await box.StartAsync();
         Console.WriteLine($"startup: empty store, process start to healthy (store open, listener accepting) {startup.TotalMilliseconds:N0} ms");
-        const int clients = 8;
-        var races = Enumerable.Range(0, clients).Select(i => GeneratedRace.Generate(new RaceOptions
-        {
-            Participants = 25_000,
-            FirstBib = 1 + i * 25_000,
-            Locations = [$"start{i}", $"5k{i}", $"10k{i}", $"15k{i}", $"finish{i}"],
-            Seed = i + 1,
-        })).ToList();
-        var total = races.Sum(r => r.Timeline.Count(x => !x.IsGun));
-        using var cts = new CancellationTokenSource();
-        var runs = races.Select(r => new Ctp01Client(r, new ClientOptions { Port = box.TimingPort }).RunAsync(cts.Token)).ToList();
-        long reads;
-        do
-        {
-            await Task.Delay(200);
-            reads = (await box.StatusAsync()).GetProperty("reads").GetInt64();
-        }
-        while (reads < total);
-
-        await cts.CancelAsync();
-        await Task.WhenAll(runs.Select(t => t.ContinueWith(_ => { })));
+        // 8 clients x 25,000 runners x 5 mats, unpaced; the connections close just before the figure is taken.
+        var (reads, _, _) = await IngestRun.PushAsync(box, clients: 8, participants: 25_000, tag: "", mats: 5, timeout: TimeSpan.FromMinutes(5));
         await Task.Delay(1000);
         var process = (await box.StatusAsync()).GetProperty("process");
         Console.WriteLine($"memory: resident {box.ResidentBytes() / 1048576.0:F1} MiB after {reads:N0} stored reads (8 connections open until just before); " +

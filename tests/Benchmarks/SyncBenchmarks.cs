@@ -125,7 +125,7 @@ internal static class SyncBenchmarks
                 Until(() => agent.SavedWatermark() > 0, "the drain to start");
             }
 
-            var (reads, rate) = await IngestRun.PushAsync(box, clients: 4, participants: 5000, tag: "bench");
+            var (reads, rate, _) = await IngestRun.PushAsync(box, clients: 4, participants: 5000, tag: "bench");
             rates[withAgent].Add(rate);
             var drainedDuring = agent?.SavedWatermark() ?? 0;
             Console.WriteLine($"sync-ingest: {(withAgent ? "with" : "without")} the agent draining a 200,000-entry backlog: {reads:N0} reads stored at {rate:N0} reads/s" +

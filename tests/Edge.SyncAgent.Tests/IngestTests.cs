@@ -24,7 +24,7 @@ public sealed class IngestTests(ITestOutputHelper output) : IDisposable
         using var agent = new AgentProcess(_data, AgentProcess.For(broker, Device)).Start();
         Poll.Until(() => verifier.UniqueIds(Device) > 0, TimeSpan.FromSeconds(15), () => $"drain started; {agent.Output}");
 
-        var (reads, rate) = await IngestRun.PushAsync(box, clients: 4, participants: 5000, tag: "live");
+        var (reads, rate, _) = await IngestRun.PushAsync(box, clients: 4, participants: 5000, tag: "live");
         var sentDuringIngest = verifier.UniqueIds(Device);
         output.WriteLine($"ingest while the agent drains a 200,000-entry backlog: {reads:N0} reads at {rate:N0} reads/s; consumer had {sentDuringIngest:N0} ids when ingest ended");
         Assert.Equal(60_000, reads);

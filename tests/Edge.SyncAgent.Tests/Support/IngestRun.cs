@@ -7,15 +7,20 @@ namespace Edge.SyncAgent.Tests.Support;
 /// <summary>Simulated controllers pushing a race into an appliance process unpaced; measures durable ingest.</summary>
 public static class IngestRun
 {
-    /// <summary>Pushes <paramref name="clients"/> races of <paramref name="participants"/> runners at three mats; returns reads stored and the rate.</summary>
-    public static async Task<(long Reads, double PerSecond)> PushAsync(ProcessBox box, int clients, int participants, string tag)
+    /// <summary>
+    /// Pushes <paramref name="clients"/> races of <paramref name="participants"/> runners at <paramref name="mats"/> mats
+    /// each, unpaced, and waits until all are stored; returns reads stored, the rate and the time from first to last.
+    /// </summary>
+    public static async Task<(long Reads, double PerSecond, TimeSpan Elapsed)> PushAsync(
+        ProcessBox box, int clients, int participants, string tag, int mats = 3, TimeSpan? timeout = null)
     {
+        var limit = timeout ?? TimeSpan.FromMinutes(2);
         var before = (await box.StatusAsync()).GetProperty("reads").GetInt64();
         var races = Enumerable.Range(0, clients).Select(i => GeneratedRace.Generate(new RaceOptions
         {
             Participants = participants,
             FirstBib = 100_000 + (i * participants),
-            Locations = [$"{tag}start{i}", $"{tag}half{i}", $"{tag}finish{i}"],
+            Locations = [$"{tag}start{i}", .. Enumerable.Range(1, mats - 2).Select(k => $"{tag}split{k}-{i}"), $"{tag}finish{i}"],
             Seed = i + 1,
         })).ToList();
         var total = races.Sum(r => r.Timeline.Count(x => !x.IsGun));
@@ -33,16 +38,16 @@ public static class IngestRun
                 firstAt = clock.Elapsed;
             }
         }
-        while (reads < total && clock.Elapsed < TimeSpan.FromMinutes(2));
+        while (reads < total && clock.Elapsed < limit);
 
         var elapsed = clock.Elapsed - firstAt;
         await cts.CancelAsync();
         await Task.WhenAll(runs.Select(t => t.ContinueWith(_ => { })));
         if (reads < total)
         {
-            throw new TimeoutException($"only {reads} of {total} reads stored in 2 minutes");
+            throw new TimeoutException($"only {reads} of {total} reads stored in {limit}");
         }
 
-        return (reads, reads / elapsed.TotalSeconds);
+        return (reads, reads / elapsed.TotalSeconds, elapsed);
     }
 }
