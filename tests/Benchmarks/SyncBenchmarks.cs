@@ -63,6 +63,7 @@ internal static class SyncBenchmarks
         Console.WriteLine($"sync-memory: agent resident {atEnd / 1048576.0:F1} MiB when the {Entries:N0}-entry drain is done (peak {peak / 1048576.0:F1} MiB during it), " +
             $"{afterIdle / 1048576.0:F1} MiB after 10 s idle; CPU used in those 10 s idle: {idleCpu.TotalMilliseconds:F0} ms; " +
             $"GC committed at most {peakGc / 1048576.0:F1} MiB during the drain (as the agent's status reported it)");
+        Console.WriteLine($"sync-memory: after idle, of the resident set: {Breakdown(agent.Pid)}");
 
         // New rows on an idle connection: commit by another process to arrival at the consumer.
         var latencies = new List<double>();
@@ -148,6 +149,16 @@ internal static class SyncBenchmarks
         }
 
         return verifier;
+    }
+
+    /// <summary>Private memory versus mapped files (the runtime's, shared with every .NET process on the box).</summary>
+    private static string Breakdown(int pid)
+    {
+        var fields = File.ReadLines($"/proc/{pid}/status")
+            .Where(l => l.StartsWith("RssAnon:", StringComparison.Ordinal) || l.StartsWith("RssFile:", StringComparison.Ordinal) || l.StartsWith("RssShmem:", StringComparison.Ordinal))
+            .Select(l => l.Split(':', StringSplitOptions.TrimEntries))
+            .ToDictionary(f => f[0], f => long.Parse(f[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024.0);
+        return $"private (anonymous) {fields["RssAnon"]:F1} MiB, JIT code (shared memory) {fields["RssShmem"]:F1} MiB, mapped files {fields["RssFile"]:F1} MiB";
     }
 
     private static long Rss(AgentProcess agent)
