@@ -59,6 +59,8 @@ public class SimulatorTests
             Assert.True(client.DropConnection(), "a connection to drop");
         }
 
+        // The simulator comes back after the second cut too, even if it had sent everything by then.
+        await box.WaitUntilAsync(_ => client.Connections >= 3 && client.Connected, TimeSpan.FromSeconds(30), "the third connection");
         await box.WaitForReadsAsync(race.TotalReads - 1, TimeSpan.FromSeconds(60));
         await cts.CancelAsync();
         await run;
