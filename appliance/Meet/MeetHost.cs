@@ -97,10 +97,18 @@ public sealed partial class MeetHost : BackgroundService
 
     private (DateTime, long)[] Stamp()
     {
-        var files = new System.IO.DirectoryInfo(_dir!);
-        return files.Exists
-            ? [.. files.EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => (f.LastWriteTimeUtc, f.Length))]
-            : [];
+        try
+        {
+            var files = new System.IO.DirectoryInfo(_dir!);
+            return files.Exists
+                ? [.. files.EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => (f.LastWriteTimeUtc, f.Length))]
+                : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A card pulled or a folder renamed mid-look: seen as a change, and the reload says what is wrong.
+            return [];
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Meet folder {Dir} loaded: {Races} races, {Participants} participants")]

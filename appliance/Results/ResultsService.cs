@@ -66,36 +66,19 @@ public sealed partial class ResultsService(
         try
         {
             await Task.Yield();
-            using var connection = EdgeDatabase.OpenReader(storeOptions.Value.DataDir);
-            using (var pragma = connection.CreateCommand())
-            {
-                // The engine reads each page once, just after it was written: a small cache is enough.
-                pragma.CommandText = "PRAGMA cache_size = -512";
-                pragma.ExecuteNonQuery();
-            }
-
-            using var tail = new EngineLogReader(connection);
-            var engine = Rebuild(tail);
             while (!stoppingToken.IsCancellationRequested)
             {
-                var wake = Volatile.Read(ref _wake).Task;
-                if (_meetChanged)
+                try
                 {
-                    _meetChanged = false;
-                    engine = Rebuild(tail);
-                    Publish(engine, new ResultsChange(engine.Snapshot.Version, engine.LastLogId, [.. engine.Snapshot.Races.Keys], [], []));
-                    continue;
+                    await FollowLogAsync(stoppingToken).ConfigureAwait(false);
                 }
-
-                if (store.LastId <= engine.LastLogId)
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    await Task.WhenAny(store.WaitForCommitAsync(engine.LastLogId, stoppingToken), wake).ConfigureAwait(false);
-                    continue;
+                    // Results are derived and can always be rebuilt: a failure here must never stop the box
+                    // (the host stops on an unhandled service error), so start over from the log after a pause.
+                    LogFailed(e);
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
                 }
-
-                var entries = tail.ReadAfter(engine.LastLogId, TailPageSize);
-                var change = engine.Apply(entries);
-                Publish(engine, change);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -104,6 +87,44 @@ public sealed partial class ResultsService(
         finally
         {
             meetHost.Changed -= OnMeetChanged;
+        }
+    }
+
+    /// <summary>Replays the whole log into a fresh engine, then applies each commit as it lands.</summary>
+    private async Task FollowLogAsync(CancellationToken stoppingToken)
+    {
+        using var connection = EdgeDatabase.OpenReader(storeOptions.Value.DataDir);
+        using (var pragma = connection.CreateCommand())
+        {
+            // The engine reads each page once, just after it was written: a small cache is enough.
+            pragma.CommandText = "PRAGMA cache_size = -512";
+            pragma.ExecuteNonQuery();
+        }
+
+        using var tail = new EngineLogReader(connection);
+        _meetChanged = false;
+        var engine = Rebuild(tail);
+        Publish(engine, new ResultsChange(engine.Snapshot.Version, engine.LastLogId, [.. engine.Snapshot.Races.Keys], [], []));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wake = Volatile.Read(ref _wake).Task;
+            if (_meetChanged)
+            {
+                _meetChanged = false;
+                engine = Rebuild(tail);
+                Publish(engine, new ResultsChange(engine.Snapshot.Version, engine.LastLogId, [.. engine.Snapshot.Races.Keys], [], []));
+                continue;
+            }
+
+            if (store.LastId <= engine.LastLogId)
+            {
+                await Task.WhenAny(store.WaitForCommitAsync(engine.LastLogId, stoppingToken), wake).ConfigureAwait(false);
+                continue;
+            }
+
+            var entries = tail.ReadAfter(engine.LastLogId, TailPageSize);
+            var change = engine.Apply(entries);
+            Publish(engine, change);
         }
     }
 
@@ -179,6 +200,9 @@ public sealed partial class ResultsService(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Results engine failed; rebuilding from the log")]
+    private partial void LogFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Results rebuilt from {Entries} log entries in {Milliseconds} ms (reading and adding {Adding} ms, deriving and ranking {Deriving} ms)")]
     private partial void LogRebuilt(long entries, long milliseconds, long adding, long deriving);

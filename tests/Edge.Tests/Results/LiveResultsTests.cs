@@ -113,5 +113,24 @@ public class LiveResultsTests : IDisposable
         await WaitForRowAsync(box, "999", r => r.Participant.LastName == "Good");
     }
 
+    [Fact]
+    public async Task A_meet_folder_that_disappears_keeps_the_last_good_meet_and_ingest_running()
+    {
+        await using var box = await StartAsync();
+        var host = box.Services.GetRequiredService<MeetHost>();
+        var participants = host.Current.Participants.Count;
+        Directory.Delete(_meetDir, recursive: true);
+        await box.WaitUntilAsync(s => s.GetProperty("meet").GetProperty("error").ValueKind == System.Text.Json.JsonValueKind.String,
+            TimeSpan.FromSeconds(10), "the meet error on /api/status");
+        Assert.Contains("meet.json", (await box.StatusAsync()).GetProperty("meet").GetProperty("error").GetString());
+        Assert.Equal(participants, host.Current.Participants.Count);
+
+        using var client = await RawClient.ConnectAsync(box.TimingPort);
+        await client.HandshakeAsync("meet-gone", "finish");
+        await client.SendAsync("CT01_33~1~finish~101~2026-05-02T08:45:10.25~1~0F2A38~1");
+        await box.WaitForReadsAsync(1);
+        Directory.CreateDirectory(_meetDir);
+    }
+
     public void Dispose() => TempDir.Delete(_meetDir);
 }
