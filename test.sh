@@ -4,37 +4,8 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-install() { # install <debian package>: only root can; CI runs as root
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "test.sh: install the Debian package '$1'" >&2
-    return 1
-  fi
-  for attempt in 1 2 3; do
-    if [ -z "${apt_updated:-}" ]; then
-      apt-get update -qq >/dev/null && apt_updated=1
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null && return 0
-    echo "test.sh: installing '$1' failed (attempt $attempt)" >&2
-    apt_updated=
-    sleep 5
-  done
-  return 1
-}
-need() { # need <command> <debian package>
-  command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || install "$2"
-}
-need_file() { # need_file <path> <debian package>
-  [ -e "$1" ] || install "$2"
-}
-
-need curl curl || missing=1
-need mosquitto mosquitto || missing=1
-need mosquitto_passwd mosquitto || missing=1
-need_file "/usr/lib/$(uname -m)-linux-gnu/libmosquitto.so.1" libmosquitto1 || missing=1
-need openssl openssl || missing=1
-need chromium chromium || missing=1
-need zbarimg zbar-tools || missing=1
-if [ -n "${missing:-}" ]; then
+. ./packages.sh
+if ! need_packages; then
   echo "test.sh: a Debian package the tests need could not be installed" >&2
   echo "0 passed, 1 failed"
   exit 1

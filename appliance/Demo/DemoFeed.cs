@@ -40,7 +40,14 @@ public sealed partial class DemoFeed(
         var port = timing.Address?.Port ?? 61611;
         LogDemo(participants, race.TotalReads, rate, port);
         await using var client = new Ctp01Client(race, new ClientOptions { Host = "127.0.0.1", Port = port, ReadsPerSecond = rate, EventName = "Demo race" });
-        await client.RunAsync(stoppingToken);
+        try
+        {
+            await client.RunAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is IOException && lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // The box closes its timing connections as it stops; the demo controller just goes with it.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo display ({Kind}): /d/{Id}")]

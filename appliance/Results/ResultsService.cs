@@ -25,12 +25,14 @@ public sealed partial class ResultsService(
 
     private readonly List<Channel<ResultsChange>> _watchers = [];
     private readonly Lock _watchersLock = new();
-    private ResultsSnapshot _current = new ResultsEngine(meetHost.Current).Snapshot;
+    // Built with the service so pages have the meet before the first replay ends; that replay starts from it.
+    private ResultsEngine? _fresh = new(meetHost.Current);
+    private ResultsSnapshot? _current;
     private volatile bool _meetChanged;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Results as of the last applied batch; replaced whole, never mutated.</summary>
-    public ResultsSnapshot Current => Volatile.Read(ref _current);
+    public ResultsSnapshot Current => Volatile.Read(ref _current) ?? Volatile.Read(ref _fresh)!.Snapshot;
 
     /// <summary>How long the last full replay took, and how many entries it applied.</summary>
     public (TimeSpan Elapsed, long Entries) LastRebuild { get; private set; }
@@ -102,16 +104,14 @@ public sealed partial class ResultsService(
         }
 
         using var tail = new EngineLogReader(connection);
-        _meetChanged = false;
-        var engine = Rebuild(tail);
-        Publish(engine, new ResultsChange(engine.Snapshot.Version, engine.LastLogId, [.. engine.Snapshot.Races.Keys], [], []));
+        ResultsEngine? engine = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = Volatile.Read(ref _wake).Task;
-            if (_meetChanged)
+            if (engine is null || _meetChanged)
             {
                 _meetChanged = false;
-                engine = Rebuild(tail);
+                engine = await RebuildAsync(tail).ConfigureAwait(false);
                 Publish(engine, new ResultsChange(engine.Snapshot.Version, engine.LastLogId, [.. engine.Snapshot.Races.Keys], [], []));
                 continue;
             }
@@ -134,30 +134,24 @@ public sealed partial class ResultsService(
         Interlocked.Exchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
-    private ResultsEngine Rebuild(EngineLogReader tail)
+    private async Task<ResultsEngine> RebuildAsync(EngineLogReader tail)
     {
         var clock = Stopwatch.StartNew();
-        var engine = new ResultsEngine(meetHost.Current);
+        var meet = meetHost.Current;
+        var engine = Volatile.Read(ref _fresh) is { } fresh && ReferenceEquals(fresh.Snapshot.Meet, meet) && fresh.LastLogId == 0
+            ? fresh
+            : new ResultsEngine(meet);
+        Volatile.Write(ref _current, Current);
+        Volatile.Write(ref _fresh, null);
         // Reading the log and taking it in overlap: the next page is read while the engine adds this one.
         var pages = Channel.CreateBounded<List<EngineEntry>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var reader = Task.Run(() =>
+        var reader = Task.Run(async () =>
         {
-            var after = engine.LastLogId;
             try
             {
-                while (true)
+                for (var page = tail.ReadAfter(engine.LastLogId, ReplayPageSize); page.Count > 0; page = tail.ReadAfter(page[^1].Id, ReplayPageSize))
                 {
-                    var page = tail.ReadAfter(after, ReplayPageSize);
-                    if (page.Count == 0)
-                    {
-                        break;
-                    }
-
-                    after = page[^1].Id;
-                    while (!pages.Writer.TryWrite(page))
-                    {
-                        pages.Writer.WaitToWriteAsync().AsTask().GetAwaiter().GetResult();
-                    }
+                    await pages.Writer.WriteAsync(page).ConfigureAwait(false);
                 }
 
                 pages.Writer.Complete();
@@ -168,23 +162,19 @@ public sealed partial class ResultsService(
             }
         });
         long entries = 0;
-        while (pages.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        await foreach (var page in pages.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            while (pages.Reader.TryRead(out var page))
-            {
-                entries += page.Count;
-                engine.Add(page);
-            }
+            entries += page.Count;
+            engine.Add(page);
         }
 
-        reader.GetAwaiter().GetResult();
+        await reader.ConfigureAwait(false);
         var added = clock.Elapsed;
         engine.Publish();
         engine.TrimExcess();
         // A replay allocates a great deal once; hand the room back to a box with little memory.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         LastRebuild = (clock.Elapsed, entries);
-        Volatile.Write(ref _current, engine.Snapshot);
         LogRebuilt(entries, clock.ElapsedMilliseconds, (long)added.TotalMilliseconds, (long)(clock.Elapsed - added).TotalMilliseconds);
         return engine;
     }

@@ -1,3 +1,4 @@
+using Edge.Tests.Support;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;

@@ -137,11 +137,7 @@ public sealed class ProcessBox : IDisposable
     public (TimeSpan Elapsed, int ExitCode) Terminate(TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
-        {
-            kill.WaitForExit();
-        }
-
+        Posix.Signal(Pid, Posix.SigTerm);
         if (!_process!.WaitForExit(timeout))
         {
             throw new TimeoutException($"the box did not exit within {timeout} of SIGTERM:\n{Output}");
@@ -151,18 +147,7 @@ public sealed class ProcessBox : IDisposable
     }
 
     /// <summary>Resident set size in bytes, from /proc.</summary>
-    public long ResidentBytes()
-    {
-        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-            }
-        }
-
-        throw new InvalidOperationException("no VmRSS");
-    }
+    public long ResidentBytes() => Posix.ResidentBytes(Pid);
 
     public async Task<JsonElement> StatusAsync() => await Http.GetFromJsonAsync<JsonElement>("/api/status");
 

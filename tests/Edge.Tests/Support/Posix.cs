@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Edge.SyncAgent.Tests.Support;
+namespace Edge.Tests.Support;
 
 /// <summary>Signals and /proc figures for processes the tests start.</summary>
 internal static partial class Posix

@@ -1,0 +1,39 @@
+# Debian packages the tests and benchmarks use, installed when missing (CI runs as root).
+# Sourced by test.sh and bench: `need_packages` returns non-zero when one could not be installed.
+
+install_package() { # install_package <debian package>
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install the Debian package '$1' (needs root)" >&2
+    return 1
+  fi
+  for attempt in 1 2 3; do
+    if [ -z "${apt_updated:-}" ]; then
+      apt-get update -qq >/dev/null && apt_updated=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null && return 0
+    echo "installing '$1' failed (attempt $attempt)" >&2
+    apt_updated=
+    sleep 5
+  done
+  return 1
+}
+
+need() { # need <command> <debian package>
+  command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || install_package "$2"
+}
+
+need_file() { # need_file <path> <debian package>
+  [ -e "$1" ] || install_package "$2"
+}
+
+need_packages() { # what the tests need (mosquitto broker and client library, TLS, Chromium, a QR decoder)
+  local failed=0
+  need curl curl || failed=1
+  need mosquitto mosquitto || failed=1
+  need mosquitto_passwd mosquitto || failed=1
+  need_file "/usr/lib/$(uname -m)-linux-gnu/libmosquitto.so.1" libmosquitto1 || failed=1
+  need openssl openssl || failed=1
+  need chromium chromium || failed=1
+  need zbarimg zbar-tools || failed=1
+  return $failed
+}
