@@ -36,6 +36,13 @@ internal static partial class WebBenchmarks
         var output = await RunAsync("wrk", "-t2", "-c100", "-d20s", "--latency", "-H", "Accept-Encoding: gzip", url);
         var elapsed = clock.Elapsed;
         var readsAfter = (await box.StatusAsync()).GetProperty("reads").GetInt64();
+        // Page weight: each phone page whole (HTML with its inline CSS and JS; nothing else is loaded), uncompressed.
+        var weights = new List<string>();
+        foreach (var path in (string[])["/", "/races/10k", "/races/10k?gender=F&page=3", "/search?q=a", "/participants/1", "/finishers"])
+        {
+            weights.Add($"{path} {(await box.Http.GetByteArrayAsync(path)).Length:N0} B");
+        }
+
         await cts.CancelAsync();
         await feed.ContinueWith(_ => { });
         Console.WriteLine(output.TrimEnd());
@@ -44,6 +51,7 @@ internal static partial class WebBenchmarks
         var errors = Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)").Groups[1].Value;
         Console.WriteLine($"pages: GET /races/10k ({size:N0} bytes before gzip) on a {Runners:N0}-runner meet: {rps} requests/s, p99 {p99}" +
             $"{(errors.Length > 0 ? $", {errors} non-2xx" : "")}; reads stored meanwhile {(readsAfter - readsBefore) / elapsed.TotalSeconds:N0}/s (target >= 5,000 req/s, p99 <= 50 ms)");
+        Console.WriteLine($"page weight (target <= 50 KB each): {string.Join(", ", weights)}");
         TempDir.Delete(meetDir);
         TempDir.Delete(dataDir);
     }
