@@ -238,9 +238,16 @@ internal sealed partial class Ctp01Session(
                 return true;
             case "ack" when command == "getlocations":
                 info.Locations = fields[2..];
+                var started = 0;
                 foreach (var location in fields.Skip(2).Where(l => l.Length > 0))
                 {
-                    await StartLocationAsync(location, cancellationToken);
+                    started += await StartLocationAsync(location, cancellationToken, wakePull: false) ? 1 : 0;
+                }
+
+                // Pull mode asks the locations in turn: wake it once, with all of them known.
+                if (_pull && started > 0)
+                {
+                    _locationStarted.Release();
                 }
 
                 return true;
@@ -277,7 +284,8 @@ internal sealed partial class Ctp01Session(
     private string FallbackConnectionId() =>
         $"peer:{(context.RemoteEndPoint as System.Net.IPEndPoint)?.Address}:{_program}";
 
-    private async Task StartLocationAsync(string location, CancellationToken cancellationToken)
+    /// <summary>Starts a location (push: <c>start~loc[~seq]</c>; pull: it joins the getdata round); true when it is new.</summary>
+    private async Task<bool> StartLocationAsync(string location, CancellationToken cancellationToken, bool wakePull = true)
     {
         if (_source is null)
         {
@@ -287,23 +295,28 @@ internal sealed partial class Ctp01Session(
         if (_started.Count >= options.MaxLocationsPerConnection && !_started.ContainsKey(location))
         {
             Reject(RejectReason.TooManyLocations, location);
-            return;
+            return false;
         }
 
         var last = _source!.LastSequences.GetValueOrDefault(location);
         if (!_started.TryAdd(location, last + 1))
         {
-            return;
+            return false;
         }
 
         if (_pull)
         {
-            _locationStarted.Release();
-            return;
+            if (wakePull)
+            {
+                _locationStarted.Release();
+            }
+
+            return true;
         }
 
         // CTP01 push mode: start~loc~seq resumes at that sequence number (de-duplication covers a repeat).
         await SendAsync([last > 0 ? $"start~{location}~{last + 1}" : $"start~{location}"], cancellationToken);
+        return true;
     }
 
     /// <summary>Pings on an interval; a client that sent nothing since the previous ping is gone. Pull mode also asks for data here.</summary>

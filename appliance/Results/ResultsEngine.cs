@@ -246,7 +246,7 @@ public sealed class ResultsEngine
                 .ToDictionary(g => g.Key, g => Field(g.Last(), "to")!, StringComparer.Ordinal));
 
         // Per-participant corrections: mark the bibs whose entries differ between old and new.
-        foreach (var bib in Changed(_derived.Dnf, next.Dnf).Concat(ChangedKeys(_derived.Dq, next.Dq)).Concat(ChangedKeys(_derived.Manual, next.Manual)))
+        foreach (var bib in Changed(_derived.Dnf, next.Dnf).Concat(ChangedKeys(_derived.Dq, next.Dq)).Concat(ChangedKeys(_derived.Manual, next.Manual, SameReads)))
         {
             if (_byBib.TryGetValue(bib, out var i))
             {
@@ -620,10 +620,14 @@ public sealed class ResultsEngine
 
     private static IEnumerable<string> Changed(HashSet<string> a, HashSet<string> b) => a.Except(b).Concat(b.Except(a));
 
-    private static IEnumerable<string> ChangedKeys<T>(Dictionary<string, T> a, Dictionary<string, T> b) =>
-        a.Keys.Concat(b.Keys).Distinct().Where(k => !a.TryGetValue(k, out var x) || !b.TryGetValue(k, out var y) || !Equal(x, y));
+    /// <summary>Keys present in only one of the two, or with different values.</summary>
+    private static IEnumerable<string> ChangedKeys<T>(Dictionary<string, T> a, Dictionary<string, T> b, IEqualityComparer<T>? same = null)
+    {
+        same ??= EqualityComparer<T>.Default;
+        return a.Keys.Concat(b.Keys).Distinct().Where(k => !a.TryGetValue(k, out var x) || !b.TryGetValue(k, out var y) || !same.Equals(x, y));
+    }
 
-    private static bool Equal<T>(T x, T y) => x is List<Read> lx && y is List<Read> ly ? lx.SequenceEqual(ly) : EqualityComparer<T>.Default.Equals(x, y);
+    private static readonly IEqualityComparer<List<Read>> SameReads = EqualityComparer<List<Read>>.Create((x, y) => x!.SequenceEqual(y!));
 
     private int LocationId(string name)
     {

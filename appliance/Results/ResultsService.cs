@@ -20,6 +20,9 @@ public sealed partial class ResultsService(
     /// <summary>Entries per read while replaying the whole log.</summary>
     private const int ReplayPageSize = 50_000;
 
+    /// <summary>Least time between two published snapshots while reads keep coming.</summary>
+    private static readonly TimeSpan MinPublishInterval = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Entries per read while tailing: small batches keep live updates prompt and memory flat during a burst.</summary>
     private const int TailPageSize = 4_096;
 
@@ -105,6 +108,8 @@ public sealed partial class ResultsService(
 
         using var tail = new EngineLogReader(connection);
         ResultsEngine? engine = null;
+        long published = 0;
+        var cost = TimeSpan.Zero;
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = Volatile.Read(ref _wake).Task;
@@ -122,9 +127,21 @@ public sealed partial class ResultsService(
                 continue;
             }
 
+            // Each batch re-ranks the races it touched and copies the row index. When that is costly (a big field)
+            // and commits keep coming, let reads gather for a moment rather than redo it for every commit: the pause
+            // is a few times the last batch's cost, at most MinPublishInterval, so small meets are never held.
+            var pause = TimeSpan.FromTicks(Math.Min(MinPublishInterval.Ticks, cost.Ticks * 4)) - Stopwatch.GetElapsedTime(published);
+            if (pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause, stoppingToken).ConfigureAwait(false);
+            }
+
+            var started = Stopwatch.GetTimestamp();
             var entries = tail.ReadAfter(engine.LastLogId, TailPageSize);
             var change = engine.Apply(entries);
             Publish(engine, change);
+            published = Stopwatch.GetTimestamp();
+            cost = Stopwatch.GetElapsedTime(started, published);
         }
     }
 
