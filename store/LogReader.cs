@@ -5,6 +5,12 @@ namespace Edge.Store;
 /// <summary>Reads the log in id order: the results engine replays it at start, the sync agent publishes from it.</summary>
 public sealed class LogReader : IDisposable
 {
+    /// <summary>The log's columns in <see cref="LogEntry"/> order, after <c>$after</c> (parameter 1), at most <c>$limit</c> (parameter 2).</summary>
+    public const string SelectAfterSql = """
+        SELECT id, kind, source_id, location, seq, tag, at_ms, lap, reader, gator, received_ms, raw
+        FROM log WHERE id > $after ORDER BY id LIMIT $limit
+        """;
+
     private readonly SqliteCommand _after;
     private readonly SqliteParameter _afterId;
     private readonly SqliteParameter _limit;
@@ -12,10 +18,7 @@ public sealed class LogReader : IDisposable
     public LogReader(SqliteConnection connection)
     {
         _after = connection.CreateCommand();
-        _after.CommandText = """
-            SELECT id, kind, source_id, location, seq, tag, at_ms, lap, reader, gator, received_ms, raw
-            FROM log WHERE id > $after ORDER BY id LIMIT $limit
-            """;
+        _after.CommandText = SelectAfterSql;
         _afterId = _after.Parameters.Add("$after", SqliteType.Integer);
         _limit = _after.Parameters.Add("$limit", SqliteType.Integer);
         _after.Prepare();

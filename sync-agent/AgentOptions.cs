@@ -1,11 +1,19 @@
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 
 namespace Edge.SyncAgent;
 
 /// <summary>The agent's own settings (<c>Edge:*</c> and <c>Sync:*</c>); the broker comes from the meet folder's cloud section.</summary>
 public sealed class AgentOptions
 {
+    /// <summary>Most log entries read from the outbox at once (a page is held in the agent's bounded heap).</summary>
+    public const int MaxPageEntries = 2000;
+
+    /// <summary>Upper bound of <see cref="MaxBatchItems"/>: a message's entries come from one page.</summary>
+    public const int MaxItemsPerMessage = MaxPageEntries;
+
+    /// <summary>Upper bound of <see cref="MaxBatchBytes"/>: a message is built in the agent's bounded heap.</summary>
+    public const int MaxBytesPerMessage = 1024 * 1024;
+
     /// <summary>Folder of <c>edge.db</c>; the agent's <c>sync-state.json</c> and <c>sync-status.json</c> go beside it.</summary>
     public string DataDir { get; init; } = "./data";
 
@@ -19,7 +27,7 @@ public sealed class AgentOptions
     public int MaxBatchItems { get; init; } = 500;
 
     /// <summary>Largest message payload in bytes (a single larger entry still goes, alone).</summary>
-    public int MaxBatchBytes { get; init; } = 128 * 1024;
+    public int MaxBatchBytes { get; init; } = 64 * 1024;
 
     /// <summary>Messages published and not yet acknowledged, at most; with <see cref="MaxBatchItems"/> this bounds repeats after any interruption.</summary>
     public int InflightMessages { get; init; } = 16;
@@ -53,20 +61,23 @@ public sealed class AgentOptions
     /// <summary>While stepping aside, the least time between two messages.</summary>
     public TimeSpan YieldPause { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Text of one page read from the outbox, at most (a page ends after the entry that passes it).</summary>
+    public int PageTextBytes => Math.Max(2 * MaxBatchBytes, 256 * 1024);
+
     /// <summary>Rows in flight at most: the in-flight window.</summary>
     public long WindowRows => (long)InflightMessages * MaxBatchItems;
 
-    public static AgentOptions From(IConfiguration configuration)
+    public static AgentOptions From(AgentSettings configuration)
     {
-        var sync = configuration.GetSection("Sync");
+        var sync = configuration.Section("Sync");
         var defaults = new AgentOptions();
         return new AgentOptions
         {
             DataDir = Text(configuration["Edge:DataDir"]) ?? defaults.DataDir,
             MeetDir = Text(configuration["Edge:MeetDir"]),
             ApplianceUrl = Text(sync["ApplianceUrl"]) is { } url ? new Uri(url) : defaults.ApplianceUrl,
-            MaxBatchItems = Int(sync, "MaxBatchItems", defaults.MaxBatchItems, 1, 100_000),
-            MaxBatchBytes = Int(sync, "MaxBatchBytes", defaults.MaxBatchBytes, 4096, 256 * 1024 * 1024),
+            MaxBatchItems = Int(sync, "MaxBatchItems", defaults.MaxBatchItems, 1, MaxItemsPerMessage),
+            MaxBatchBytes = Int(sync, "MaxBatchBytes", defaults.MaxBatchBytes, 4096, MaxBytesPerMessage),
             InflightMessages = Int(sync, "InflightMessages", defaults.InflightMessages, 1, 1000),
             KeepAliveSeconds = Int(sync, "KeepAliveSeconds", defaults.KeepAliveSeconds, 5, 3600),
             SessionExpirySeconds = (uint)Int(sync, "SessionExpirySeconds", (int)defaults.SessionExpirySeconds, 0, int.MaxValue),
@@ -84,7 +95,7 @@ public sealed class AgentOptions
 
     private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static int Int(IConfiguration section, string key, int fallback, int min, int max)
+    private static int Int(AgentSettings section, string key, int fallback, int min, int max)
     {
         var text = Text(section[key]);
         if (text is null)
@@ -97,7 +108,7 @@ public sealed class AgentOptions
             : throw new ArgumentException($"Sync:{key}: '{text}' must be a whole number from {min} to {max}");
     }
 
-    private static TimeSpan Time(IConfiguration section, string key, TimeSpan fallback)
+    private static TimeSpan Time(AgentSettings section, string key, TimeSpan fallback)
     {
         var text = Text(section[key]);
         if (text is null)

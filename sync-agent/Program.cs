@@ -1,15 +1,18 @@
 using System.Runtime.InteropServices;
 using Edge.SyncAgent;
-using Microsoft.Extensions.Configuration;
 
 // edge-sync-agent: publishes the appliance's log to the cloud broker (docs/SYNC.md).
 // Configuration: appsettings.json beside the binary, environment (Edge__DataDir), command line (--Edge:DataDir=...).
-var configuration = new ConfigurationBuilder()
-    .SetBasePath(AppContext.BaseDirectory)
-    .AddJsonFile("appsettings.json", optional: true)
-    .AddEnvironmentVariables()
-    .AddCommandLine(args)
-    .Build();
+AgentSettings configuration;
+try
+{
+    configuration = AgentSettings.Load(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), Environment.GetEnvironmentVariables(), args);
+}
+catch (SettingsException e)
+{
+    new AgentLog(Edge.SyncAgent.LogLevel.Information).Error(e.Message);
+    return 2;
+}
 
 var log = new AgentLog(AgentLog.ParseLevel(configuration["Logging:LogLevel:Default"]));
 AgentOptions options;

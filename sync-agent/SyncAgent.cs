@@ -4,9 +4,8 @@ using Edge.Store;
 using Edge.SyncAgent.Cloud;
 using Edge.SyncAgent.Mqtt;
 using Edge.SyncAgent.Outbox;
+using Edge.SyncAgent.Snapshots;
 using Edge.SyncAgent.Status;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
 
 namespace Edge.SyncAgent;
 
@@ -25,7 +24,7 @@ namespace Edge.SyncAgent;
 public sealed class SyncAgent : IDisposable
 {
     private readonly AgentOptions _options;
-    private readonly IConfiguration _configuration;
+    private readonly AgentSettings _configuration;
     private readonly AgentLog _log;
     private readonly ConcurrentQueue<PumpEvent> _events = new();
     private readonly AutoResetEvent _pumpWake = new(false);
@@ -53,7 +52,7 @@ public sealed class SyncAgent : IDisposable
     private long _connectAttempts;
     private volatile bool _statusDirty = true;
 
-    public SyncAgent(AgentOptions options, IConfiguration configuration, AgentLog log)
+    public SyncAgent(AgentOptions options, AgentSettings configuration, AgentLog log)
     {
         _options = options;
         _configuration = configuration;
@@ -501,14 +500,14 @@ public sealed class SyncAgent : IDisposable
         /// <summary>Publishes what the window allows; true when more is waiting (the window is full).</summary>
         private bool Pull()
         {
-            if (!OpenOutbox())
-            {
-                return false;
-            }
-
             _yieldWaitMs = int.MaxValue;
             try
             {
+                if (!OpenOutbox())
+                {
+                    return false;
+                }
+
                 // During an ingest burst even looking at the log (a read transaction per commit) is left for later.
                 var now = Stopwatch.GetTimestamp();
                 if (_pressure.IsHigh(now) && Stopwatch.GetElapsedTime(_lastRefreshTicks, now) is var since && since < _options.YieldPause)
@@ -532,7 +531,7 @@ public sealed class SyncAgent : IDisposable
                         return true;
                     }
 
-                    var page = _outbox.ReadAfter(_window.SentUpTo, (int)Math.Min(room, _options.MaxBatchItems * 4L));
+                    var page = _outbox.ReadAfter(_window.SentUpTo, (int)Math.Min(room, AgentOptions.MaxPageEntries), _options.PageTextBytes);
                     if (page.Count == 0)
                     {
                         AnnounceDrained(uplink);
@@ -568,7 +567,7 @@ public sealed class SyncAgent : IDisposable
                     }
                 }
             }
-            catch (SqliteException e)
+            catch (OutboxException e)
             {
                 OutboxFailed(e.Message);
                 return false;

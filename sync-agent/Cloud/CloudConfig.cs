@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Edge.SyncAgent.Mqtt;
-using Microsoft.Extensions.Configuration;
 
 namespace Edge.SyncAgent.Cloud;
 
@@ -36,7 +35,7 @@ public static class CloudConfig
     private static bool IsDeviceId(string text) =>
         text.Length is >= 1 and <= 64 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
 
-    public static CloudConfigResult Load(IConfiguration configuration)
+    public static CloudConfigResult Load(AgentSettings configuration)
     {
         var meetDir = configuration["Edge:MeetDir"];
         var baseDir = string.IsNullOrWhiteSpace(meetDir) ? Environment.CurrentDirectory : Path.GetFullPath(meetDir);
@@ -53,7 +52,7 @@ public static class CloudConfig
             }
         }
 
-        var overrides = configuration.GetSection("Cloud");
+        var overrides = configuration.Section("Cloud");
         foreach (var key in Keys)
         {
             var value = overrides[key];

@@ -47,9 +47,16 @@ internal static class SyncBenchmarks
         using var verifier = Subscribe(broker, "bench-memory");
         using var agent = new AgentProcess(data, AgentProcess.For(broker, "memory-box", "--Logging:LogLevel:Default=Warning")).Start();
         long peak = 0, peakGc = 0;
+        var atPeak = "";
         while (agent.SavedWatermark() < Entries)
         {
-            peak = Math.Max(peak, Rss(agent));
+            var rss = Rss(agent);
+            if (rss > peak)
+            {
+                peak = rss;
+                atPeak = $"{agent.SavedWatermark():N0} saved: {Breakdown(agent.Pid)}";
+            }
+
             peakGc = Math.Max(peakGc, agent.StatusNumber("gcCommittedBytes"));
             Thread.Sleep(2);
         }
@@ -63,6 +70,8 @@ internal static class SyncBenchmarks
         Console.WriteLine($"sync-memory: agent resident {atEnd / 1048576.0:F1} MiB when the {Entries:N0}-entry drain is done (peak {peak / 1048576.0:F1} MiB during it), " +
             $"{afterIdle / 1048576.0:F1} MiB after 10 s idle; CPU used in those 10 s idle: {idleCpu.TotalMilliseconds:F0} ms; " +
             $"GC committed at most {peakGc / 1048576.0:F1} MiB during the drain (as the agent's status reported it)");
+        Console.WriteLine("AGENT OUTPUT: " + agent.Output);
+        Console.WriteLine($"sync-memory: at the peak ({atPeak})");
         Console.WriteLine($"sync-memory: after idle, of the resident set: {Breakdown(agent.Pid)}");
 
         // New rows on an idle connection: commit by another process to arrival at the consumer.
@@ -158,7 +167,29 @@ internal static class SyncBenchmarks
             .Where(l => l.StartsWith("RssAnon:", StringComparison.Ordinal) || l.StartsWith("RssFile:", StringComparison.Ordinal) || l.StartsWith("RssShmem:", StringComparison.Ordinal))
             .Select(l => l.Split(':', StringSplitOptions.TrimEntries))
             .ToDictionary(f => f[0], f => long.Parse(f[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024.0);
-        return $"private (anonymous) {fields["RssAnon"]:F1} MiB, JIT code (shared memory) {fields["RssShmem"]:F1} MiB, mapped files {fields["RssFile"]:F1} MiB";
+        return $"private (anonymous) {fields["RssAnon"]:F1} MiB, JIT code (shared memory) {fields["RssShmem"]:F1} MiB, mapped files {fields["RssFile"]:F1} MiB; " +
+            $"largest mapped files: {string.Join(", ", MappedFiles(pid).Take(10).Select(f => $"{f.File} {f.Mib:F1}"))}";
+    }
+
+    /// <summary>Resident MiB per mapped file (from /proc/PID/smaps), largest first.</summary>
+    private static IEnumerable<(string File, double Mib)> MappedFiles(int pid)
+    {
+        var perFile = new Dictionary<string, long>();
+        string? file = null;
+        foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 5 && fields[0].Contains('-', StringComparison.Ordinal) && !fields[0].EndsWith(':'))
+            {
+                file = fields.Length >= 6 && fields[5].StartsWith('/') ? Path.GetFileName(fields[5]) : null;
+            }
+            else if (file is not null && fields is ["Rss:", var kb, "kB"])
+            {
+                perFile[file] = perFile.GetValueOrDefault(file) + long.Parse(kb, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return perFile.OrderByDescending(p => p.Value).Select(p => (p.Key, p.Value / 1024.0));
     }
 
     private static long Rss(AgentProcess agent)
@@ -167,9 +198,9 @@ internal static class SyncBenchmarks
         {
             return agent.ResidentBytes();
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or InvalidOperationException)
         {
-            return 0;
+            return agent.HasExited ? throw new InvalidOperationException($"the agent exited:\n{agent.Output}") : 0;
         }
     }
 

@@ -1,11 +1,19 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Edge.SyncAgent;
+namespace Edge.SyncAgent.Snapshots;
 
-/// <summary>The answer to a GET: status code and body.</summary>
-internal readonly record struct HttpAnswer(int Status, byte[] Body);
+/// <summary>The answer to a GET: status code and body, the body in native memory until disposed.</summary>
+internal sealed class HttpAnswer(int status, NativeBuffer buffer, int bodyStart, int bodyLength) : IDisposable
+{
+    public int Status { get; } = status;
+
+    public ReadOnlySpan<byte> Body => buffer.Written.Slice(bodyStart, bodyLength);
+
+    public void Dispose() => buffer.Dispose();
+}
 
 /// <summary>
 /// A plain HTTP/1.1 GET (one request per connection, <c>Connection: close</c>) for the appliance's API on the same
@@ -13,7 +21,7 @@ internal readonly record struct HttpAnswer(int Status, byte[] Body);
 /// </summary>
 internal static class LoopbackHttp
 {
-    private const int MaxResponseBytes = 64 * 1024 * 1024;
+    public const int MaxResponseBytes = 64 * 1024 * 1024;
 
     public static async Task<HttpAnswer> GetAsync(Uri baseAddress, string path, TimeSpan timeout, CancellationToken cancel)
     {
@@ -25,24 +33,37 @@ internal static class LoopbackHttp
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         deadline.CancelAfter(timeout);
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var response = new NativeBuffer(64 * 1024);
         try
         {
-            await socket.ConnectAsync(baseAddress.IdnHost, baseAddress.Port, deadline.Token);
+            if (IPAddress.TryParse(baseAddress.IdnHost, out var address) && IPAddress.IsLoopback(address))
+            {
+                // On the same box a connection is made or refused at once. Refused (the appliance restarting) is
+                // routine here, and the asynchronous path would build that exception's stack trace with source
+                // lines, loading the symbol reader for good: megabytes kept for a line nobody reads.
+                socket.Connect(address, baseAddress.Port);
+            }
+            else
+            {
+                await socket.ConnectAsync(baseAddress.IdnHost, baseAddress.Port, deadline.Token);
+            }
             var request = $"GET {path} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nAccept: application/json\r\nConnection: close\r\n\r\n";
             await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, deadline.Token);
-            using var response = new MemoryStream();
             var buffer = new byte[16 * 1024];
             int read;
             while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token)) > 0)
             {
-                response.Write(buffer, 0, read);
-                if (response.Length > MaxResponseBytes)
+                if (response.Length + read > MaxResponseBytes)
                 {
                     throw new IOException($"response to {path} is larger than {MaxResponseBytes} bytes");
                 }
+
+                response.Append(buffer.AsSpan(0, read));
             }
 
-            return Parse(response.GetBuffer().AsSpan(0, (int)response.Length));
+            var answer = Parse(response);
+            response = null;
+            return answer;
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
@@ -52,17 +73,23 @@ internal static class LoopbackHttp
         {
             throw new IOException(e.Message, e);
         }
+        finally
+        {
+            response?.Dispose();
+        }
     }
 
-    internal static HttpAnswer Parse(ReadOnlySpan<byte> response)
+    /// <summary>Reads a whole response held in <paramref name="response"/>, which the answer then owns (a chunked body is joined in place).</summary>
+    internal static HttpAnswer Parse(NativeBuffer response)
     {
-        var end = response.IndexOf("\r\n\r\n"u8);
+        var bytes = response.Written;
+        var end = bytes.IndexOf("\r\n\r\n"u8);
         if (end < 0)
         {
             throw new IOException("incomplete HTTP response");
         }
 
-        var head = Encoding.ASCII.GetString(response[..end]).Split("\r\n");
+        var head = Encoding.ASCII.GetString(bytes[..end]).Split("\r\n");
         var statusLine = head[0].Split(' ', 3);
         if (statusLine.Length < 2 || !statusLine[0].StartsWith("HTTP/1.", StringComparison.Ordinal)
             || !int.TryParse(statusLine[1], NumberStyles.None, CultureInfo.InvariantCulture, out var status))
@@ -92,52 +119,56 @@ internal static class LoopbackHttp
             }
         }
 
-        var body = response[(end + 4)..];
+        var bodyStart = end + 4;
+        var bodyLength = bytes.Length - bodyStart;
         if (chunked)
         {
-            return new HttpAnswer(status, Dechunk(body));
+            bodyLength = Dechunk(bytes[bodyStart..]);
         }
-
-        if (length is { } l)
+        else if (length is { } l)
         {
-            if (body.Length < l)
+            if (bodyLength < l)
             {
                 throw new IOException("HTTP response ended early");
             }
 
-            body = body[..(int)l];
+            bodyLength = (int)l;
         }
 
-        return new HttpAnswer(status, body.ToArray());
+        return new HttpAnswer(status, response, bodyStart, bodyLength);
     }
 
-    private static byte[] Dechunk(ReadOnlySpan<byte> body)
+    /// <summary>Joins a chunked body in place (each chunk moves left over the size lines before it); returns its length.</summary>
+    private static int Dechunk(Span<byte> body)
     {
-        using var output = new MemoryStream();
+        var read = 0;
+        var written = 0;
         while (true)
         {
-            var lineEnd = body.IndexOf("\r\n"u8);
+            var rest = body[read..];
+            var lineEnd = rest.IndexOf("\r\n"u8);
             if (lineEnd < 0)
             {
                 throw new IOException("HTTP chunk without a size line");
             }
 
-            var sizeText = Encoding.ASCII.GetString(body[..lineEnd]).Split(';')[0].Trim();
-            if (!int.TryParse(sizeText, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var size) || size < 0 || lineEnd + 2 + size > body.Length)
+            var sizeText = Encoding.ASCII.GetString(rest[..lineEnd]).Split(';')[0].Trim();
+            if (!int.TryParse(sizeText, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var size) || size < 0 || size > rest.Length - lineEnd - 2)
             {
                 throw new IOException($"bad HTTP chunk size '{sizeText}'");
             }
 
             if (size == 0)
             {
-                return output.ToArray();
+                return written;
             }
 
-            output.Write(body.Slice(lineEnd + 2, size));
-            body = body[(lineEnd + 2 + size)..];
-            if (body.StartsWith("\r\n"u8))
+            rest.Slice(lineEnd + 2, size).CopyTo(body[written..]);
+            written += size;
+            read += lineEnd + 2 + size;
+            if (body[read..].StartsWith("\r\n"u8))
             {
-                body = body[2..];
+                read += 2;
             }
         }
     }

@@ -1,0 +1,222 @@
+using System.Buffers;
+using System.Text.Json;
+using Edge.SyncAgent.Outbox;
+
+namespace Edge.SyncAgent.Snapshots;
+
+/// <summary>
+/// Publishes retained snapshots of the appliance's participants (<c>GET /api/participants</c> to
+/// <c>.../participants</c>) and results (<c>GET /api/races</c>, then <c>GET /api/races/{id}/results</c> to
+/// <c>.../results/{raceId}</c>) while connected, only when their content changed, and all of them again after
+/// every reconnect (a restarted broker may have lost its retained messages). A missing endpoint or an appliance
+/// that is not running is skipped quietly; none of this ever holds up the reads.
+/// </summary>
+internal sealed class SnapshotPoller : IDisposable
+{
+    private readonly AgentOptions _options;
+    private readonly AgentLog _log;
+    private readonly Func<Uplink?> _uplink;
+    private readonly Dictionary<string, string> _published = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private long _generation;
+
+    public SnapshotPoller(AgentOptions options, AgentLog log, Func<Uplink?> uplink)
+    {
+        _options = options;
+        _log = log;
+        _uplink = uplink;
+    }
+
+    /// <summary>A connection was made: poll now rather than at the next tick.</summary>
+    public void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // already woken
+            }
+        }
+    }
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                var uplink = _uplink();
+                if (uplink is { IsConnected: true })
+                {
+                    await PollAsync(uplink, stop);
+                    await _wake.WaitAsync(_options.SnapshotInterval, stop);
+                }
+                else
+                {
+                    // Not connected: nothing to publish to; sleep until a connection is made.
+                    await _wake.WaitAsync(stop);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task PollAsync(Uplink uplink, CancellationToken stop)
+    {
+        if (uplink.Generation != _generation)
+        {
+            _generation = uplink.Generation;
+            _published.Clear();
+        }
+
+        await PublishAsync(uplink, "participants", "/api/participants", stop);
+        foreach (var raceId in await RaceIdsAsync(stop))
+        {
+            // '/', '+' and '#' would change the topic's meaning.
+            var leaf = $"results/{Uri.EscapeDataString(raceId)}";
+            await PublishAsync(uplink, leaf, $"/api/races/{Uri.EscapeDataString(raceId)}/results", stop);
+        }
+
+        // Snapshot buffers are large and short-lived: give them back now rather than keep them for the next poll.
+        MemoryTrim.Native();
+    }
+
+    private async Task<List<string>> RaceIdsAsync(CancellationToken stop)
+    {
+        var ids = new List<string>();
+        using var races = await GetAsync("/api/races", stop);
+        if (races is null)
+        {
+            return ids;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(races.Body.ToArray());
+            if (document.RootElement.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var race in document.RootElement.EnumerateArray())
+                {
+                    if (race.ValueKind == JsonValueKind.Object && race.TryGetProperty("id", out var id) && id.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+                    {
+                        ids.Add(id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText());
+                    }
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            _log.Debug($"/api/races: not JSON ({e.Message}); results not published");
+        }
+
+        return ids;
+    }
+
+    private async Task PublishAsync(Uplink uplink, string leaf, string path, CancellationToken stop)
+    {
+        NativeBuffer payload;
+        string hash;
+        using (var answer = await GetAsync(path, stop))
+        {
+            if (answer is null)
+            {
+                return;
+            }
+
+            hash = Hash.Of(answer.Body);
+            if (_published.TryGetValue(leaf, out var previous) && previous == hash)
+            {
+                return;
+            }
+
+            try
+            {
+                payload = Envelope(uplink.Settings.DeviceId, leaf, answer.Body);
+            }
+            catch (JsonException e)
+            {
+                _log.Debug($"{path}: not JSON ({e.Message}); not published");
+                return;
+            }
+        }
+
+        using (payload)
+        {
+            var rc = uplink.Client.Publish(uplink.Settings.Topic(leaf), payload.Written, 1, true, out _);
+            if (rc == 0)
+            {
+                _published[leaf] = hash;
+                _log.Debug($"published {leaf} ({payload.Length} bytes)");
+            }
+        }
+    }
+
+    private async Task<HttpAnswer?> GetAsync(string path, CancellationToken stop)
+    {
+        HttpAnswer answer;
+        try
+        {
+            answer = await LoopbackHttp.GetAsync(_options.ApplianceUrl, path, TimeSpan.FromSeconds(10), stop);
+        }
+        catch (IOException e)
+        {
+            _log.Debug($"{path}: {e.Message}; skipped");
+            return null;
+        }
+
+        if (answer.Status != 200)
+        {
+            _log.Debug($"{path}: HTTP {answer.Status}; skipped");
+            answer.Dispose();
+            return null;
+        }
+
+        return answer;
+    }
+
+    /// <summary>
+    /// <c>{"device", "schema", "topic", "at", "data": (the appliance's JSON)}</c> in native memory. The body is
+    /// checked to be one JSON value without being parsed into objects (it can be megabytes).
+    /// </summary>
+    internal static NativeBuffer Envelope(string deviceId, string leaf, ReadOnlySpan<byte> body)
+    {
+        Validate(body);
+        var head = new ArrayBufferWriter<byte>(256);
+        // Validation off: the writer stops after the property name, and the body follows as its value.
+        using (var w = new Utf8JsonWriter(head, new JsonWriterOptions { SkipValidation = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("device", deviceId);
+            w.WriteString("schema", MessageBuilder.Schema);
+            w.WriteString("topic", leaf);
+            w.WriteString("at", DateTimeOffset.UtcNow);
+            w.WritePropertyName("data");
+        }
+
+        var prefix = head.WrittenSpan;
+        var payload = new NativeBuffer(prefix.Length + body.Length + 1);
+        payload.Append(prefix);
+        payload.Append(body);
+        payload.Append("}"u8);
+        return payload;
+    }
+
+    /// <summary>Throws <see cref="JsonException"/> unless <paramref name="body"/> is exactly one JSON value.</summary>
+    private static void Validate(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body);
+        while (reader.Read())
+        {
+            // The reader throws at the first token that is not part of one complete JSON value.
+        }
+    }
+
+    public void Dispose() => _wake.Dispose();
+}
