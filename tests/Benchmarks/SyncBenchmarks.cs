@@ -70,7 +70,6 @@ internal static class SyncBenchmarks
         Console.WriteLine($"sync-memory: agent resident {atEnd / 1048576.0:F1} MiB when the {Entries:N0}-entry drain is done (peak {peak / 1048576.0:F1} MiB during it), " +
             $"{afterIdle / 1048576.0:F1} MiB after 10 s idle; CPU used in those 10 s idle: {idleCpu.TotalMilliseconds:F0} ms; " +
             $"GC committed at most {peakGc / 1048576.0:F1} MiB during the drain (as the agent's status reported it)");
-        Console.WriteLine("AGENT OUTPUT: " + agent.Output);
         Console.WriteLine($"sync-memory: at the peak ({atPeak})");
         Console.WriteLine($"sync-memory: after idle, of the resident set: {Breakdown(agent.Pid)}");
 

@@ -54,8 +54,11 @@ public sealed class TestLog : IDisposable
         return (log.ReadsWritten, log.CorrectionsWritten);
     }
 
-    /// <summary>Appends in transactions of up to 5,000 entries.</summary>
-    public void Append(int count, int correctionEvery = 1000)
+    /// <summary>
+    /// Appends in transactions of up to 5,000 entries; reads' raw lines are padded to <paramref name="rawLength"/>
+    /// characters when it is longer than theirs (the ingest limit is 4,096).
+    /// </summary>
+    public void Append(int count, int correctionEvery = 1000, int rawLength = 0)
     {
         var batch = new NewLogEntry[Math.Min(count, 5000)];
         var stored = new long[batch.Length];
@@ -65,7 +68,7 @@ public sealed class TestLog : IDisposable
             var n = Math.Min(batch.Length, count - done);
             for (var i = 0; i < n; i++)
             {
-                batch[i] = Next(correctionEvery);
+                batch[i] = Next(correctionEvery, rawLength);
             }
 
             _writer.Append(batch.AsSpan(0, n), stored.AsSpan(0, n));
@@ -78,7 +81,7 @@ public sealed class TestLog : IDisposable
         }
     }
 
-    private NewLogEntry Next(int correctionEvery)
+    private NewLogEntry Next(int correctionEvery, int rawLength)
     {
         var n = _reads++;
         var gun = new DateTimeOffset(2026, 5, 2, 15, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
@@ -100,6 +103,11 @@ public sealed class TestLog : IDisposable
         var gator = 1 + (int)(n % 8);
         var time = DateTimeOffset.FromUnixTimeMilliseconds(at).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ff", CultureInfo.InvariantCulture);
         var raw = $"CT01_33~{seq}~{Locations[location]}~{tag}~{time}~1~A1B2C3~{gator}";
+        if (raw.Length < rawLength)
+        {
+            raw += "~" + new string('x', rawLength - raw.Length - 1);
+        }
+
         return new NewLogEntry(LogKind.Read, _controller, Locations[location], seq, tag, at, 1, "A1B2C3", gator, received, raw);
     }
 
