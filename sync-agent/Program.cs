@@ -3,6 +3,7 @@ using Edge.SyncAgent;
 
 // edge-sync-agent: publishes the appliance's log to the cloud broker (docs/SYNC.md).
 // Configuration: appsettings.json beside the binary, environment (Edge__DataDir), command line (--Edge:DataDir=...).
+MemoryTrim.Configure();
 AgentSettings configuration;
 try
 {

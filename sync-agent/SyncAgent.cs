@@ -52,12 +52,15 @@ public sealed class SyncAgent : IDisposable
     private long _connectAttempts;
     private volatile bool _statusDirty = true;
 
+    // Log entries not yet acknowledged (pump writes, snapshot poller reads).
+    private long _backlog;
+
     public SyncAgent(AgentOptions options, AgentSettings configuration, AgentLog log)
     {
         _options = options;
         _configuration = configuration;
         _log = log;
-        _snapshots = new SnapshotPoller(options, log, () => _current);
+        _snapshots = new SnapshotPoller(options, log, () => _current, () => Interlocked.Read(ref _backlog) > options.WindowRows);
     }
 
     /// <summary>Runs until <paramref name="stop"/> fires, then stops cleanly: offline status, watermark saved. Returns the exit code.</summary>
@@ -598,6 +601,7 @@ public sealed class SyncAgent : IDisposable
             if (_window.Count == 0 && !_drainedAnnounced && _window.Watermark >= _lastLogId)
             {
                 _drainedAnnounced = true;
+                agent._snapshots.Wake();
                 var s = uplink.Settings;
                 uplink.Client.Publish(s.Topic("status"), StatusMessages.Online(s.DeviceId, _window.Watermark, _lastLogId), 1, true, out _);
                 _log.Info($"backlog drained: every entry up to log id {_window.Watermark} is acknowledged");
@@ -671,6 +675,7 @@ public sealed class SyncAgent : IDisposable
         /// <summary>Writes the status file when something changed, at most every StatusInterval; returns ms until a held-back write is due.</summary>
         private int WriteStatus(bool force)
         {
+            Interlocked.Exchange(ref agent._backlog, Math.Max(0, _lastLogId - _window.Watermark));
             var now = Stopwatch.GetTimestamp();
             UpdateRate(now);
             var since = Stopwatch.GetElapsedTime(_lastStatusTicks, now);

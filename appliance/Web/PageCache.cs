@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Edge.Appliance.Web;
@@ -27,6 +28,9 @@ public sealed class CachedPage
         }
 
         Gzip = compressed.ToArray();
+        // Weak: the same content is sent plain or gzipped. A hash of the content, so an unchanged page keeps its
+        // tag across new snapshots and restarts, and a phone's or the sync agent's revalidation costs no body.
+        ETag = $"W/\"{Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 12))}\"";
     }
 
     /// <summary>
@@ -42,6 +46,9 @@ public sealed class CachedPage
     public byte[] Body { get; }
 
     public byte[] Gzip { get; }
+
+    /// <summary>The page's entity tag; a request whose If-None-Match names it is answered 304 without a body.</summary>
+    public string ETag { get; }
 
     public string ContentType { get; }
 
@@ -67,6 +74,16 @@ public sealed class CachedPage
             response.Headers["X-Pages"] = Pages.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        if (statusCode == StatusCodes.Status200OK)
+        {
+            response.Headers.ETag = ETag;
+            if (Matches(context.Request.Headers.IfNoneMatch.ToString(), ETag))
+            {
+                response.StatusCode = StatusCodes.Status304NotModified;
+                return Task.CompletedTask;
+            }
+        }
+
         var body = Body;
         if (AcceptsGzip(context.Request.Headers.AcceptEncoding.ToString()))
         {
@@ -76,6 +93,21 @@ public sealed class CachedPage
 
         response.ContentLength = body.Length;
         return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+    }
+
+    /// <summary>True when an If-None-Match header names <paramref name="etag"/> (weak comparison) or is <c>*</c>.</summary>
+    public static bool Matches(string ifNoneMatch, string etag)
+    {
+        var opaque = etag.StartsWith("W/", StringComparison.Ordinal) ? etag[2..] : etag;
+        foreach (var part in ifNoneMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "*" || (part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part) == opaque)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True when the Accept-Encoding header lists gzip (or *) without q=0.</summary>

@@ -6,11 +6,32 @@ using System.Text;
 namespace Edge.SyncAgent.Snapshots;
 
 /// <summary>The answer to a GET: status code and body, the body in native memory until disposed.</summary>
-internal sealed class HttpAnswer(int status, NativeBuffer buffer, int bodyStart, int bodyLength) : IDisposable
+internal sealed class HttpAnswer(int status, string? etag, NativeBuffer buffer, int bodyStart, int bodyLength) : IDisposable
 {
     public int Status { get; } = status;
 
+    /// <summary>The response's ETag header, when it has one.</summary>
+    public string? ETag { get; } = etag;
+
     public ReadOnlySpan<byte> Body => buffer.Written.Slice(bodyStart, bodyLength);
+
+    /// <summary>
+    /// The body between <paramref name="prefix"/> and <paramref name="suffix"/>, made in place: the prefix goes into
+    /// the bytes before the body (the response head, and the headroom asked for), the suffix after it. A snapshot of
+    /// megabytes is wrapped without a second copy.
+    /// </summary>
+    public ReadOnlySpan<byte> Wrap(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> suffix)
+    {
+        if (prefix.Length > bodyStart)
+        {
+            throw new InvalidOperationException($"{prefix.Length} bytes do not fit before the body ({bodyStart})");
+        }
+
+        prefix.CopyTo(buffer.Written[(bodyStart - prefix.Length)..]);
+        buffer.Truncate(bodyStart + bodyLength);
+        buffer.Append(suffix);
+        return buffer.Written[(bodyStart - prefix.Length)..];
+    }
 
     public void Dispose() => buffer.Dispose();
 }
@@ -23,7 +44,12 @@ internal static class LoopbackHttp
 {
     public const int MaxResponseBytes = 64 * 1024 * 1024;
 
-    public static async Task<HttpAnswer> GetAsync(Uri baseAddress, string path, TimeSpan timeout, CancellationToken cancel)
+    /// <summary>
+    /// GETs <paramref name="path"/>, conditionally when <paramref name="ifNoneMatch"/> is given (an unchanged resource
+    /// answers 304 without a body); the answer keeps <paramref name="headroom"/> bytes free before the response
+    /// (for <see cref="HttpAnswer.Wrap"/>).
+    /// </summary>
+    public static async Task<HttpAnswer> GetAsync(Uri baseAddress, string path, TimeSpan timeout, CancellationToken cancel, int headroom = 0, string? ifNoneMatch = null)
     {
         if (baseAddress.Scheme != Uri.UriSchemeHttp)
         {
@@ -33,7 +59,8 @@ internal static class LoopbackHttp
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         deadline.CancelAfter(timeout);
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var response = new NativeBuffer(64 * 1024);
+        var response = new NativeBuffer(headroom + (64 * 1024));
+        response.Advance(headroom);
         try
         {
             if (IPAddress.TryParse(baseAddress.IdnHost, out var address) && IPAddress.IsLoopback(address))
@@ -47,7 +74,8 @@ internal static class LoopbackHttp
             {
                 await socket.ConnectAsync(baseAddress.IdnHost, baseAddress.Port, deadline.Token);
             }
-            var request = $"GET {path} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nAccept: application/json\r\nConnection: close\r\n\r\n";
+            var condition = ifNoneMatch is null ? "" : $"If-None-Match: {ifNoneMatch}\r\n";
+            var request = $"GET {path} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nAccept: application/json\r\n{condition}Connection: close\r\n\r\n";
             await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, deadline.Token);
             var buffer = new byte[16 * 1024];
             int read;
@@ -61,7 +89,7 @@ internal static class LoopbackHttp
                 response.Append(buffer.AsSpan(0, read));
             }
 
-            var answer = Parse(response);
+            var answer = Parse(response, headroom);
             response = null;
             return answer;
         }
@@ -79,10 +107,13 @@ internal static class LoopbackHttp
         }
     }
 
-    /// <summary>Reads a whole response held in <paramref name="response"/>, which the answer then owns (a chunked body is joined in place).</summary>
-    internal static HttpAnswer Parse(NativeBuffer response)
+    /// <summary>
+    /// Reads a whole response held in <paramref name="response"/> from <paramref name="start"/> on; the answer then
+    /// owns the buffer (a chunked body is joined in place).
+    /// </summary>
+    internal static HttpAnswer Parse(NativeBuffer response, int start = 0)
     {
-        var bytes = response.Written;
+        var bytes = response.Written[start..];
         var end = bytes.IndexOf("\r\n\r\n"u8);
         if (end < 0)
         {
@@ -99,6 +130,7 @@ internal static class LoopbackHttp
 
         var chunked = false;
         long? length = null;
+        string? etag = null;
         foreach (var line in head.Skip(1))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);
@@ -112,6 +144,10 @@ internal static class LoopbackHttp
             if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) && value.Contains("chunked", StringComparison.OrdinalIgnoreCase))
             {
                 chunked = true;
+            }
+            else if (name.Equals("ETag", StringComparison.OrdinalIgnoreCase) && value.Length > 0)
+            {
+                etag = value;
             }
             else if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
             {
@@ -135,7 +171,7 @@ internal static class LoopbackHttp
             bodyLength = (int)l;
         }
 
-        return new HttpAnswer(status, response, bodyStart, bodyLength);
+        return new HttpAnswer(status, etag, response, start + bodyStart, bodyLength);
     }
 
     /// <summary>Joins a chunked body in place (each chunk moves left over the size lines before it); returns its length.</summary>

@@ -9,22 +9,28 @@ namespace Edge.SyncAgent.Snapshots;
 /// <c>.../participants</c>) and results (<c>GET /api/races</c>, then <c>GET /api/races/{id}/results</c> to
 /// <c>.../results/{raceId}</c>) while connected, only when their content changed, and all of them again after
 /// every reconnect (a restarted broker may have lost its retained messages). A missing endpoint or an appliance
-/// that is not running is skipped quietly; none of this ever holds up the reads.
+/// that is not running is skipped quietly; none of this ever holds up the reads. While a backlog of reads drains,
+/// snapshots wait for it: results reach the cloud after the reads they come from, and the agent never holds a
+/// window of messages and a megabyte snapshot at once.
 /// </summary>
 internal sealed class SnapshotPoller : IDisposable
 {
     private readonly AgentOptions _options;
     private readonly AgentLog _log;
     private readonly Func<Uplink?> _uplink;
+    private readonly Func<bool> _draining;
+    // Per topic leaf: the hash of the body last published, and the appliance's ETag for it.
     private readonly Dictionary<string, string> _published = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _etags = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0, 1);
     private long _generation;
 
-    public SnapshotPoller(AgentOptions options, AgentLog log, Func<Uplink?> uplink)
+    public SnapshotPoller(AgentOptions options, AgentLog log, Func<Uplink?> uplink, Func<bool> draining)
     {
         _options = options;
         _log = log;
         _uplink = uplink;
+        _draining = draining;
     }
 
     /// <summary>A connection was made: poll now rather than at the next tick.</summary>
@@ -52,7 +58,12 @@ internal sealed class SnapshotPoller : IDisposable
                 var uplink = _uplink();
                 if (uplink is { IsConnected: true })
                 {
-                    await PollAsync(uplink, stop);
+                    // Draining: woken when the backlog is done, or looks again after an interval.
+                    if (!_draining())
+                    {
+                        await PollAsync(uplink, stop);
+                    }
+
                     await _wake.WaitAsync(_options.SnapshotInterval, stop);
                 }
                 else
@@ -74,6 +85,7 @@ internal sealed class SnapshotPoller : IDisposable
         {
             _generation = uplink.Generation;
             _published.Clear();
+            _etags.Clear();
         }
 
         await PublishAsync(uplink, "participants", "/api/participants", stop);
@@ -121,49 +133,60 @@ internal sealed class SnapshotPoller : IDisposable
 
     private async Task PublishAsync(Uplink uplink, string leaf, string path, CancellationToken stop)
     {
-        NativeBuffer payload;
-        string hash;
-        using (var answer = await GetAsync(path, stop))
+        var prefix = EnvelopePrefix(uplink.Settings.DeviceId, leaf);
+        // What was published is asked for conditionally: unchanged, the appliance answers 304 and sends nothing.
+        using var answer = await GetAsync(path, stop, prefix.Length, _etags.GetValueOrDefault(leaf));
+        if (answer is null)
         {
-            if (answer is null)
-            {
-                return;
-            }
-
-            hash = Hash.Of(answer.Body);
-            if (_published.TryGetValue(leaf, out var previous) && previous == hash)
-            {
-                return;
-            }
-
-            try
-            {
-                payload = Envelope(uplink.Settings.DeviceId, leaf, answer.Body);
-            }
-            catch (JsonException e)
-            {
-                _log.Debug($"{path}: not JSON ({e.Message}); not published");
-                return;
-            }
+            return;
         }
 
-        using (payload)
+        var hash = Hash.Of(answer.Body);
+        if (_published.TryGetValue(leaf, out var previous) && previous == hash)
         {
-            var rc = uplink.Client.Publish(uplink.Settings.Topic(leaf), payload.Written, 1, true, out _);
-            if (rc == 0)
-            {
-                _published[leaf] = hash;
-                _log.Debug($"published {leaf} ({payload.Length} bytes)");
-            }
+            Remember(leaf, answer.ETag);
+            return;
+        }
+
+        try
+        {
+            Validate(answer.Body);
+        }
+        catch (JsonException e)
+        {
+            _log.Debug($"{path}: not JSON ({e.Message}); not published");
+            return;
+        }
+
+        var payload = answer.Wrap(prefix, "}"u8);
+        var rc = uplink.Client.Publish(uplink.Settings.Topic(leaf), payload, 1, true, out _);
+        if (rc == 0)
+        {
+            _published[leaf] = hash;
+            Remember(leaf, answer.ETag);
+            _log.Debug($"published {leaf} ({payload.Length} bytes)");
         }
     }
 
-    private async Task<HttpAnswer?> GetAsync(string path, CancellationToken stop)
+    private void Remember(string leaf, string? etag)
+    {
+        if (etag is null)
+        {
+            _etags.Remove(leaf);
+        }
+        else
+        {
+            _etags[leaf] = etag;
+        }
+    }
+
+    /// <summary>The answer when it is 200 with a body; null (logged) when it is anything else, 304 Not Modified included.</summary>
+    private async Task<HttpAnswer?> GetAsync(string path, CancellationToken stop, int headroom = 0, string? ifNoneMatch = null)
     {
         HttpAnswer answer;
         try
         {
-            answer = await LoopbackHttp.GetAsync(_options.ApplianceUrl, path, TimeSpan.FromSeconds(10), stop);
+            answer = await LoopbackHttp.GetAsync(_options.ApplianceUrl, path, TimeSpan.FromSeconds(10), stop, headroom, ifNoneMatch);
         }
         catch (IOException e)
         {
@@ -173,7 +196,7 @@ internal sealed class SnapshotPoller : IDisposable
 
         if (answer.Status != 200)
         {
-            _log.Debug($"{path}: HTTP {answer.Status}; skipped");
+            _log.Debug(answer.Status == 304 ? $"{path}: unchanged" : $"{path}: HTTP {answer.Status}; skipped");
             answer.Dispose();
             return null;
         }
@@ -182,12 +205,11 @@ internal sealed class SnapshotPoller : IDisposable
     }
 
     /// <summary>
-    /// <c>{"device", "schema", "topic", "at", "data": (the appliance's JSON)}</c> in native memory. The body is
-    /// checked to be one JSON value without being parsed into objects (it can be megabytes).
+    /// <c>{"device", "schema", "topic", "at", "data": </c>: the envelope up to the appliance's JSON, which follows
+    /// it as it is (checked to be one JSON value, not parsed: it can be megabytes), then <c>}</c>.
     /// </summary>
-    internal static NativeBuffer Envelope(string deviceId, string leaf, ReadOnlySpan<byte> body)
+    internal static byte[] EnvelopePrefix(string deviceId, string leaf)
     {
-        Validate(body);
         var head = new ArrayBufferWriter<byte>(256);
         // Validation off: the writer stops after the property name, and the body follows as its value.
         using (var w = new Utf8JsonWriter(head, new JsonWriterOptions { SkipValidation = true }))
@@ -200,12 +222,7 @@ internal sealed class SnapshotPoller : IDisposable
             w.WritePropertyName("data");
         }
 
-        var prefix = head.WrittenSpan;
-        var payload = new NativeBuffer(prefix.Length + body.Length + 1);
-        payload.Append(prefix);
-        payload.Append(body);
-        payload.Append("}"u8);
-        return payload;
+        return head.WrittenSpan.ToArray();
     }
 
     /// <summary>Throws <see cref="JsonException"/> unless <paramref name="body"/> is exactly one JSON value.</summary>

@@ -37,39 +37,65 @@ internal static class SyncBenchmarks
         return Task.CompletedTask;
     }
 
-    /// <summary>Resident memory at the end of a 100,000-entry drain and after 10 s idle; CPU used idle; latency of new rows.</summary>
-    public static Task Memory()
+    /// <summary>
+    /// Resident memory during and after a 100,000-entry drain with the appliance running a 5,000-runner meet (so the
+    /// agent publishes its participants and results snapshots too) and after 10 s idle; CPU used idle; latency of new rows.
+    /// </summary>
+    public static async Task Memory()
     {
         const int Entries = 100_000;
+        const int Runners = 5_000;
         var data = TempDir.Create("bench-sync-memory");
         TestLog.Build(data, Entries);
+        using var meet = TestMeet.Standard(TestMeet.BigRoster(Runners));
+        using var box = new ProcessBox(data, meet.Setting, "--Logging:LogLevel:Default=Warning");
+        await box.StartAsync();
+        var participants = (await box.Http.GetByteArrayAsync("/api/participants")).Length;
+        var results = (await box.Http.GetByteArrayAsync("/api/races/10k/results")).Length;
         using var broker = MosquittoBroker.Start();
         using var verifier = Subscribe(broker, "bench-memory");
-        using var agent = new AgentProcess(data, AgentProcess.For(broker, "memory-box", "--Logging:LogLevel:Default=Warning")).Start();
+        using var agent = new AgentProcess(data, AgentProcess.For(broker, "memory-box", "--Logging:LogLevel:Default=Warning",
+            $"--Sync:ApplianceUrl=http://127.0.0.1:{box.HttpPort}")).Start();
+        // Sampled every 2 ms from the agent's start until both snapshots are out and the agent is idle.
         long peak = 0, peakGc = 0;
         var atPeak = "";
-        while (agent.SavedWatermark() < Entries)
+        var drained = TimeSpan.Zero;
+        var sampling = Stopwatch.StartNew();
+        const string snapshots = "edge/memory-box/results/10k";
+        while (!(agent.SavedWatermark() >= Entries && verifier.Messages(snapshots) > 0 && verifier.Messages("edge/memory-box/participants") > 0
+            && agent.Status() is { } s && s.GetProperty("pending").GetInt64() == 0 && s.GetProperty("ratePerSecond").GetDouble() == 0))
         {
             var rss = Rss(agent);
+            var saved = agent.SavedWatermark();
             if (rss > peak)
             {
                 peak = rss;
-                atPeak = $"{agent.SavedWatermark():N0} saved: {Breakdown(agent.Pid)}";
+                atPeak = $"{(saved < Entries ? $"draining, {saved:N0} saved" : "publishing snapshots")}: {Breakdown(agent.Pid)}";
+            }
+
+            if (saved >= Entries && drained == TimeSpan.Zero)
+            {
+                drained = sampling.Elapsed;
             }
 
             peakGc = Math.Max(peakGc, agent.StatusNumber("gcCommittedBytes"));
+            if (sampling.Elapsed > TimeSpan.FromSeconds(120))
+            {
+                throw new TimeoutException($"no idle agent with both snapshots published after 120 s: {agent.Status()}");
+            }
+
             Thread.Sleep(2);
         }
 
-        Until(() => agent.Status() is { } s && s.GetProperty("pending").GetInt64() == 0 && s.GetProperty("ratePerSecond").GetDouble() == 0, "an idle status");
         var atEnd = agent.ResidentBytes();
         var cpuBefore = agent.CpuTime();
         Thread.Sleep(TimeSpan.FromSeconds(10));
         var idleCpu = agent.CpuTime() - cpuBefore;
         var afterIdle = agent.ResidentBytes();
-        Console.WriteLine($"sync-memory: agent resident {atEnd / 1048576.0:F1} MiB when the {Entries:N0}-entry drain is done (peak {peak / 1048576.0:F1} MiB during it), " +
-            $"{afterIdle / 1048576.0:F1} MiB after 10 s idle; CPU used in those 10 s idle: {idleCpu.TotalMilliseconds:F0} ms; " +
-            $"GC committed at most {peakGc / 1048576.0:F1} MiB during the drain (as the agent's status reported it)");
+        Console.WriteLine($"sync-memory: agent resident peak {peak / 1048576.0:F1} MiB ({peak / 1e6:F1} MB) from its start through the {Entries:N0}-entry drain " +
+            $"(done in {drained.TotalSeconds:F1} s) and the snapshots after it; {atEnd / 1048576.0:F1} MiB once idle, {afterIdle / 1048576.0:F1} MiB after 10 s idle; " +
+            $"CPU used in those 10 s idle: {idleCpu.TotalMilliseconds:F0} ms; GC committed at most {peakGc / 1048576.0:F1} MiB (as the agent's status reported it)");
+        Console.WriteLine($"sync-memory: snapshots: participants {participants / 1024.0:F0} KiB, results of the 10k {results / 1024.0:F0} KiB ({Runners:N0} runners)");
         Console.WriteLine($"sync-memory: at the peak ({atPeak})");
         Console.WriteLine($"sync-memory: after idle, of the resident set: {Breakdown(agent.Pid)}");
 
@@ -104,7 +130,6 @@ internal static class SyncBenchmarks
         Console.WriteLine($"sync-latency: 10 new rows committed while the agent is idle reach the consumer median {latencies[10]:F1} ms, max {latencies[^1]:F1} ms after their commit " +
             $"(20 rounds; the commit itself took median {commits[10]:F1} ms, max {commits[^1]:F1} ms)");
         TempDir.Delete(data);
-        return Task.CompletedTask;
     }
 
     /// <summary>Appliance ingest (4 simulated controllers, unpaced, 60,000 reads) on a 200,000-entry store, without and with the agent draining it.</summary>

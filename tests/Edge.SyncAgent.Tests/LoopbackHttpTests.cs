@@ -18,8 +18,9 @@ public sealed class LoopbackHttpTests
     [Fact]
     public void A_sized_body_ends_at_its_length()
     {
-        using var answer = Parse("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ncontent-length: 7\r\n\r\n[1,2,3]trailing");
+        using var answer = Parse("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ncontent-length: 7\r\nETag: W/\"0a1b\"\r\n\r\n[1,2,3]trailing");
         Assert.Equal(200, answer.Status);
+        Assert.Equal("W/\"0a1b\"", answer.ETag);
         Assert.Equal("[1,2,3]", Body(answer));
     }
 
@@ -37,6 +38,20 @@ public sealed class LoopbackHttpTests
 
         using var answer = Parse($"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{chunks}0\r\n\r\n");
         Assert.Equal(expected.ToString(), Body(answer));
+    }
+
+    [Fact]
+    public void A_body_is_wrapped_in_place_into_the_headroom_before_it()
+    {
+        var buffer = new NativeBuffer(16);
+        buffer.Append(new byte[5]);
+        buffer.Append(Encoding.UTF8.GetBytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n[1,\r\n2\r\n2]\r\n0\r\n\r\n"));
+        using var answer = LoopbackHttp.Parse(buffer, 5);
+        Assert.Null(answer.ETag);
+        Assert.Equal("[1,2]", Body(answer));
+        var prefix = Encoding.UTF8.GetBytes(new string('p', 5 + 46));
+        Assert.Equal(new string('p', 5 + 46) + "[1,2]}", Encoding.UTF8.GetString(answer.Wrap(prefix, "}"u8)));
+        Assert.Throws<InvalidOperationException>(() => answer.Wrap(new byte[100], "}"u8).Length);
     }
 
     [Fact]

@@ -76,5 +76,29 @@ public sealed class SnapshotTests : IDisposable
         Assert.DoesNotContain("fail:", agent.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Against_the_appliance_an_unchanged_snapshot_is_revalidated_not_fetched()
+    {
+        const string Device = "etag-box";
+        using var meet = TestMeet.Standard();
+        using var box = new ProcessBox(_data, meet.Setting);
+        await box.StartAsync();
+        using var broker = MosquittoBroker.Start();
+        using var verifier = new SyncVerifier(new VerifierOptions { Port = broker.Port, ClientId = "verifier-etag" });
+        verifier.Start();
+        Assert.True(verifier.WaitSubscribed(TimeSpan.FromSeconds(10)));
+        using var agent = new AgentProcess(_data, AgentProcess.For(broker, Device, $"--Sync:ApplianceUrl=http://127.0.0.1:{box.HttpPort}",
+            "--Sync:SnapshotInterval=00:00:00.2", "--Logging:LogLevel:Default=Debug")).Start();
+
+        var participants = $"edge/{Device}/participants";
+        Poll.Until(() => verifier.Last(participants) is not null && verifier.Last($"edge/{Device}/results/10k") is not null, TimeSpan.FromSeconds(15),
+            () => $"snapshots; {agent.Output}");
+        Poll.Until(() => agent.Printed("/api/participants: unchanged") && agent.Printed("/api/races/10k/results: unchanged"), TimeSpan.FromSeconds(10),
+            () => $"304s for unchanged snapshots; {agent.Output}");
+        Assert.Equal(1, verifier.Messages(participants));
+        using var snapshot = JsonDocument.Parse(verifier.Last(participants)!);
+        Assert.Equal(TestMeet.SmallRoster.Length, snapshot.RootElement.GetProperty("data").GetArrayLength());
+    }
+
     public void Dispose() => TempDir.Delete(_data);
 }

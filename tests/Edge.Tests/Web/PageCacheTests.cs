@@ -27,6 +27,27 @@ public class PageCacheTests
     }
 
     [Fact]
+    public void The_etag_follows_the_content_not_the_snapshot()
+    {
+        var a = CachedPage.FromText(new object(), "[1,2,3]", "application/json");
+        var b = CachedPage.FromText(new object(), "[1,2,3]", "application/json");
+        var c = CachedPage.FromText(new object(), "[1,2,4]", "application/json");
+        Assert.Equal(a.ETag, b.ETag);
+        Assert.NotEqual(a.ETag, c.ETag);
+        Assert.Matches("^W/\"[0-9a-f]{24}\"$", a.ETag);
+    }
+
+    [Theory]
+    [InlineData("W/\"abc\"", true)]
+    [InlineData("\"abc\"", true)]
+    [InlineData("\"x\", W/\"abc\"", true)]
+    [InlineData("*", true)]
+    [InlineData("\"abcd\"", false)]
+    [InlineData("", false)]
+    public void If_none_match_compares_weakly_and_accepts_lists(string header, bool matches) =>
+        Assert.Equal(matches, CachedPage.Matches(header, "W/\"abc\""));
+
+    [Fact]
     public void A_cached_page_does_not_keep_the_results_it_was_rendered_from_alive()
     {
         var cache = new PageCache();

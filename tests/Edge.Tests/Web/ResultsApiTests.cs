@@ -96,4 +96,26 @@ public class ResultsApiTests(RaceScenario.Fixture race) : IClassFixture<RaceScen
         Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
         Assert.Contains("'limit' must be a whole number", (await badLimit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
     }
+
+    [Fact]
+    public async Task An_unchanged_result_list_revalidates_with_its_etag_and_no_body()
+    {
+        using var first = await Http.GetAsync("/api/races/10k/results");
+        var etag = first.Headers.ETag;
+        Assert.NotNull(etag);
+        Assert.True(etag.IsWeak);
+
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/api/races/10k/results");
+        again.Headers.IfNoneMatch.Add(etag);
+        using var notModified = await Http.SendAsync(again);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+
+        using var other = new HttpRequestMessage(HttpMethod.Get, "/api/races/10k/results");
+        other.Headers.IfNoneMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"someone-else\""));
+        using var full = await Http.SendAsync(other);
+        Assert.Equal(HttpStatusCode.OK, full.StatusCode);
+        Assert.Equal(etag, full.Headers.ETag);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await full.Content.ReadAsStringAsync());
+    }
 }
