@@ -50,8 +50,6 @@ internal static class SyncBenchmarks
         using var meet = TestMeet.Standard(TestMeet.BigRoster(Runners));
         using var box = new ProcessBox(data, meet.Setting, "--Logging:LogLevel:Default=Warning");
         await box.StartAsync();
-        var participants = (await box.Http.GetByteArrayAsync("/api/participants")).Length;
-        var results = (await box.Http.GetByteArrayAsync("/api/races/10k/results")).Length;
         using var broker = MosquittoBroker.Start();
         using var verifier = Subscribe(broker, "bench-memory");
         using var agent = new AgentProcess(data, AgentProcess.For(broker, "memory-box", "--Logging:LogLevel:Default=Warning",
@@ -88,6 +86,8 @@ internal static class SyncBenchmarks
         }
 
         var atEnd = agent.ResidentBytes();
+        var participants = (await box.Http.GetByteArrayAsync("/api/participants")).Length;
+        var results = (await box.Http.GetByteArrayAsync("/api/races/10k/results")).Length;
         var cpuBefore = agent.CpuTime();
         Thread.Sleep(TimeSpan.FromSeconds(10));
         var idleCpu = agent.CpuTime() - cpuBefore;
