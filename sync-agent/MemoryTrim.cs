@@ -37,12 +37,6 @@ internal static partial class MemoryTrim
     public static void Now()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        Native();
-    }
-
-    /// <summary>Returns freed native memory (snapshot buffers, libmosquitto's and SQLite's) to the system.</summary>
-    public static void Native()
-    {
         try
         {
             malloc_trim(0);

@@ -23,8 +23,8 @@ internal sealed unsafe class NativeBuffer : IDisposable
     /// <summary>The bytes written so far; valid until the next write or <see cref="Dispose"/>.</summary>
     public Span<byte> Written => _data is null ? throw new ObjectDisposedException(nameof(NativeBuffer)) : new(_data, Length);
 
-    /// <summary>Room for at least <paramref name="size"/> more bytes, to be committed with <see cref="Advance"/>.</summary>
-    public Span<byte> Free(int size)
+    /// <summary>Room for at least <paramref name="size"/> more bytes.</summary>
+    private Span<byte> Free(int size)
     {
         ObjectDisposedException.ThrowIf(_data is null, this);
         if (size > _capacity - Length)
@@ -43,6 +43,7 @@ internal sealed unsafe class NativeBuffer : IDisposable
         return new(_data + Length, _capacity - Length);
     }
 
+    /// <summary>Counts <paramref name="count"/> bytes of the room as written (headroom left for a later in-place write).</summary>
     public void Advance(int count)
     {
         if (count < 0 || count > _capacity - Length)

@@ -96,8 +96,6 @@ internal sealed class SnapshotPoller : IDisposable
             await PublishAsync(uplink, leaf, $"/api/races/{Uri.EscapeDataString(raceId)}/results", stop);
         }
 
-        // Snapshot buffers are large and short-lived: give them back now rather than keep them for the next poll.
-        MemoryTrim.Native();
     }
 
     private async Task<List<string>> RaceIdsAsync(CancellationToken stop)
