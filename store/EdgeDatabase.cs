@@ -11,7 +11,7 @@ public static class EdgeDatabase
     public const string FileName = "edge.db";
 
     /// <summary>Schema version stored in <c>PRAGMA user_version</c>; each step below upgrades by one.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private static readonly string[] Migrations =
     [
@@ -61,6 +61,70 @@ public static class EdgeDatabase
         """
         DROP INDEX log_identity;
         CREATE UNIQUE INDEX log_identity ON log(at_ms, location, tag, reader, gator) WHERE kind IN (1, 2);
+        """,
+        // 3: meets kept apart; the lap count is part of a read's identity; every line a source sent is accounted for.
+        """
+        CREATE TABLE meets (
+            id             INTEGER PRIMARY KEY,
+            key            TEXT NOT NULL UNIQUE,
+            name           TEXT NOT NULL,
+            date           TEXT,
+            time_zone      TEXT NOT NULL,
+            first_seen_ms  INTEGER NOT NULL,
+            last_opened_ms INTEGER NOT NULL
+        );
+        -- What was stored before meets were kept apart belongs to the first meet the upgraded box opens (key '').
+        INSERT INTO meets (id, key, name, date, time_zone, first_seen_ms, last_opened_ms)
+            SELECT 1, '', '', NULL, 'UTC', 0, 0 WHERE EXISTS (SELECT 1 FROM log);
+        ALTER TABLE log ADD COLUMN meet_id INTEGER NOT NULL DEFAULT 1;
+        DROP INDEX log_source_seq;
+        CREATE UNIQUE INDEX log_source_seq ON log(meet_id, source_id, location, seq);
+        -- Two reads of one tag at the same hundredth with different lap counts are two reads (PROTOCOLS.md §1).
+        DROP INDEX log_identity;
+        CREATE UNIQUE INDEX log_identity ON log(at_ms, location, tag, reader, gator, lap, meet_id) WHERE kind IN (1, 2);
+        CREATE TABLE positions_v3 (
+            meet_id   INTEGER NOT NULL,
+            source_id INTEGER NOT NULL,
+            location  TEXT NOT NULL,
+            last_seq  INTEGER NOT NULL,
+            PRIMARY KEY (meet_id, source_id, location)
+        ) WITHOUT ROWID;
+        INSERT INTO positions_v3 SELECT 1, source_id, location, last_seq FROM positions;
+        DROP TABLE positions;
+        ALTER TABLE positions_v3 RENAME TO positions;
+        CREATE TABLE locations_v3 (
+            meet_id    INTEGER NOT NULL,
+            name       TEXT NOT NULL,
+            reads      INTEGER NOT NULL,
+            guns       INTEGER NOT NULL,
+            last_seq   INTEGER NOT NULL,
+            last_at_ms INTEGER NOT NULL,
+            PRIMARY KEY (meet_id, name)
+        ) WITHOUT ROWID;
+        INSERT INTO locations_v3 SELECT 1, name, reads, guns, last_seq, last_at_ms FROM locations;
+        DROP TABLE locations;
+        ALTER TABLE locations_v3 RENAME TO locations;
+        -- Lines per meet, source, location and outcome: stored, resent, sameRead, rejected:<reason>.
+        CREATE TABLE tallies (
+            meet_id   INTEGER NOT NULL,
+            source_id INTEGER NOT NULL,
+            location  TEXT NOT NULL,
+            outcome   TEXT NOT NULL,
+            lines     INTEGER NOT NULL,
+            PRIMARY KEY (meet_id, source_id, location, outcome)
+        ) WITHOUT ROWID;
+        INSERT INTO tallies SELECT 1, source_id, location, 'stored', COUNT(*) FROM log WHERE kind IN (1, 2) GROUP BY source_id, location;
+        -- Lines with a sequence number that did not become a log entry: why, and the line itself (shortened).
+        CREATE TABLE unstored (
+            meet_id     INTEGER NOT NULL,
+            source_id   INTEGER NOT NULL,
+            location    TEXT NOT NULL,
+            seq         INTEGER NOT NULL,
+            outcome     TEXT NOT NULL,
+            received_ms INTEGER NOT NULL,
+            raw         TEXT NOT NULL,
+            PRIMARY KEY (meet_id, source_id, location, seq)
+        ) WITHOUT ROWID;
         """,
     ];
 

@@ -62,6 +62,7 @@ public static class LogKinds
 /// <param name="Gator">Mat segment 1..8 (0 for gun lines).</param>
 /// <param name="ReceivedMs">The box's clock when the line arrived; informational only.</param>
 /// <param name="Raw">The line exactly as received, without its line ending; for a correction, its JSON.</param>
+/// <param name="MeetId">The meet the entry belongs to (the store's <c>meets</c> table): one meet's entries never reach another's results.</param>
 public sealed record LogEntry(
     long Id,
     LogKind Kind,
@@ -74,4 +75,5 @@ public sealed record LogEntry(
     string Reader,
     int Gator,
     long ReceivedMs,
-    string Raw);
+    string Raw,
+    long MeetId = 1);

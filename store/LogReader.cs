@@ -7,7 +7,7 @@ public sealed class LogReader : IDisposable
 {
     /// <summary>The log's columns in <see cref="LogEntry"/> order, after <c>$after</c> (parameter 1), at most <c>$limit</c> (parameter 2).</summary>
     public const string SelectAfterSql = """
-        SELECT id, kind, source_id, location, seq, tag, at_ms, lap, reader, gator, received_ms, raw
+        SELECT id, kind, source_id, location, seq, tag, at_ms, lap, reader, gator, received_ms, raw, meet_id
         FROM log WHERE id > $after ORDER BY id LIMIT $limit
         """;
 
@@ -45,7 +45,8 @@ public sealed class LogReader : IDisposable
                 reader.GetString(8),
                 reader.GetInt32(9),
                 reader.GetInt64(10),
-                reader.GetString(11)));
+                reader.GetString(11),
+                reader.GetInt64(12)));
         }
 
         return entries;

@@ -16,65 +16,222 @@ public readonly record struct NewLogEntry(
     long ReceivedMs,
     string Raw);
 
-/// <summary>A timing source as the store knows it, with the last sequence stored per location for resuming.</summary>
+/// <summary>
+/// A line from a timing source that cannot become a log entry. With a location and a sequence number it is kept
+/// (shortened) in <c>unstored</c>, so the source's numbering stays accounted for; without, it is only counted.
+/// </summary>
+/// <param name="SourceId">The source that sent it.</param>
+/// <param name="Location">The line's location when its location field could be read, else empty.</param>
+/// <param name="Sequence">The line's sequence number when it could be read with its location, else 0.</param>
+/// <param name="Reason">Why it was refused, as the status API names reasons (<c>badTime</c>, ...).</param>
+/// <param name="ReceivedMs">The box's clock when it arrived.</param>
+/// <param name="Raw">The line as received (kept shortened).</param>
+public readonly record struct RejectedLine(long SourceId, string Location, long Sequence, string Reason, long ReceivedMs, string Raw);
+
+/// <summary>A timing source as the store knows it, with the last sequence stored per location (in the open meet) for resuming.</summary>
 public sealed record SourceInfo(long Id, string ConnectionId, bool IsNew, IReadOnlyDictionary<string, long> LastSequences);
 
-/// <summary>Stored totals of one timing location.</summary>
+/// <summary>Stored totals of one timing location in the open meet.</summary>
 public sealed record LocationTotals(string Name, long Reads, long Guns, long LastSequence, long LastAtMs);
+
+/// <summary>One meet as the store keeps it: its entries, sources' positions and tallies are its own.</summary>
+/// <param name="Id">The meet's row; log entries carry it.</param>
+/// <param name="Key">The meet folder's key (<c>event.id</c>, or date and name); empty for entries waiting for a meet.</param>
+/// <param name="Name">The event name as last opened.</param>
+/// <param name="Date">The event date (<c>yyyy-MM-dd</c>) the box placed undated times on, if any.</param>
+/// <param name="TimeZone">The event's time zone id the box placed times without an offset in.</param>
+/// <param name="IsNew">True when this open registered it.</param>
+public sealed record MeetRecord(long Id, string Key, string Name, string? Date, string TimeZone, bool IsNew);
+
+/// <summary>What became of the lines one source sent for one location (in the open meet), kept durably.</summary>
+/// <param name="SourceId">The source's row.</param>
+/// <param name="ConnectionId">The source's CTP01 connection id.</param>
+/// <param name="Location">The location; empty for lines whose location could not be read.</param>
+/// <param name="Outcomes">Lines per outcome: <see cref="LineOutcomes.Stored"/>, <see cref="LineOutcomes.Resent"/>,
+/// <see cref="LineOutcomes.SameRead"/>, or <c>rejected:&lt;reason&gt;</c>.</param>
+/// <param name="LastSequence">The highest sequence number the source delivered there.</param>
+public sealed record SourceTally(long SourceId, string ConnectionId, string Location, long LastSequence, IReadOnlyDictionary<string, long> Outcomes);
+
+/// <summary>The outcomes a line from a timing source can have.</summary>
+public static class LineOutcomes
+{
+    /// <summary>A new read or gun event, now in the log.</summary>
+    public const string Stored = "stored";
+    /// <summary>A duplicate: the same source already sent this location and sequence number (a resend after a reconnect).</summary>
+    public const string Resent = "resent";
+    /// <summary>A duplicate: the same read (location, tag, time, reader, gator, lap) is stored under another sequence or source.</summary>
+    public const string SameRead = "sameRead";
+    /// <summary>Prefix of a refused line's outcome; the reason follows.</summary>
+    public const string RejectedPrefix = "rejected:";
+}
 
 /// <summary>
 /// The only code that writes the log. Not thread-safe by design: one writer owns the connection and appends
-/// batches, each in one transaction, so a batch is durable as a whole before anyone hears of it.
+/// batches, each in one transaction, so a batch is durable as a whole before anyone hears of it. Entries go to
+/// the open meet (<see cref="OpenMeet"/>; until one is opened, the waiting meet whose entries the first meet opened
+/// takes); sources' positions, location totals and line tallies are per meet.
 /// </summary>
 public sealed class LogWriter : IDisposable
 {
+    /// <summary>Longest excerpt of a line kept in <c>unstored</c>.</summary>
+    public const int MaxUnstoredRawChars = 256;
+
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insert;
     private readonly SqliteParameter[] _p;
+    private readonly SqliteCommand _seqExists;
+    private readonly SqliteParameter[] _seqP;
+    private readonly SqliteCommand _unstored;
+    private readonly SqliteParameter[] _unstoredP;
     private readonly Dictionary<(long Source, string Location), long> _batchPositions = [];
+    private readonly Dictionary<(long Source, string Location), long> _positions = [];
     private readonly Dictionary<string, LocationTotals> _locations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LocationTotals> _batchLocations = new(StringComparer.Ordinal);
+    private readonly Dictionary<(long Source, string Location, string Outcome), long> _tallies = [];
+    private readonly Dictionary<(long Source, string Location, string Outcome), long> _batchTallies = [];
+    private readonly Dictionary<long, string> _sourceNames = [];
     private long _nextId;
+    private MeetRecord? _meet;
 
     public LogWriter(SqliteConnection connection)
     {
         _connection = connection;
         _insert = connection.CreateCommand();
         _insert.CommandText = """
-            INSERT OR IGNORE INTO log (id, kind, source_id, location, seq, tag, at_ms, lap, reader, gator, received_ms, raw)
-            VALUES ($id, $kind, $source, $location, $seq, $tag, $at, $lap, $reader, $gator, $received, $raw)
+            INSERT OR IGNORE INTO log (id, kind, source_id, location, seq, tag, at_ms, lap, reader, gator, received_ms, raw, meet_id)
+            VALUES ($id, $kind, $source, $location, $seq, $tag, $at, $lap, $reader, $gator, $received, $raw, $meet)
             """;
-        string[] names = ["$id", "$kind", "$source", "$location", "$seq", "$tag", "$at", "$lap", "$reader", "$gator", "$received", "$raw"];
+        string[] names = ["$id", "$kind", "$source", "$location", "$seq", "$tag", "$at", "$lap", "$reader", "$gator", "$received", "$raw", "$meet"];
         _p = names.Select(n => _insert.Parameters.Add(n, SqliteType.Integer)).ToArray();
         foreach (var text in new[] { 3, 5, 8, 11 })
         {
             _p[text].SqliteType = SqliteType.Text;
         }
 
+        _seqExists = connection.CreateCommand();
+        _seqExists.CommandText = "SELECT EXISTS (SELECT 1 FROM log WHERE meet_id = $m AND source_id = $s AND location = $l AND seq = $q)";
+        _seqP = [_seqExists.Parameters.Add("$m", SqliteType.Integer), _seqExists.Parameters.Add("$s", SqliteType.Integer),
+            _seqExists.Parameters.Add("$l", SqliteType.Text), _seqExists.Parameters.Add("$q", SqliteType.Integer)];
+        _unstored = connection.CreateCommand();
+        _unstored.CommandText = """
+            INSERT OR IGNORE INTO unstored (meet_id, source_id, location, seq, outcome, received_ms, raw)
+            VALUES ($m, $s, $l, $q, $o, $r, $raw)
+            """;
+        _unstoredP = [_unstored.Parameters.Add("$m", SqliteType.Integer), _unstored.Parameters.Add("$s", SqliteType.Integer),
+            _unstored.Parameters.Add("$l", SqliteType.Text), _unstored.Parameters.Add("$q", SqliteType.Integer),
+            _unstored.Parameters.Add("$o", SqliteType.Text), _unstored.Parameters.Add("$r", SqliteType.Integer),
+            _unstored.Parameters.Add("$raw", SqliteType.Text)];
+
         _nextId = Scalar("SELECT COALESCE(MAX(id), 0) FROM log") + 1;
-        using var totals = connection.CreateCommand();
-        totals.CommandText = "SELECT name, reads, guns, last_seq, last_at_ms FROM locations";
-        using var reader = totals.ExecuteReader();
+        using var sources = connection.CreateCommand();
+        sources.CommandText = "SELECT id, connection_id FROM sources";
+        using var reader = sources.ExecuteReader();
         while (reader.Read())
         {
-            var row = new LocationTotals(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
-            _locations[row.Name] = row;
+            _sourceNames[reader.GetInt64(0)] = reader.GetString(1);
         }
     }
 
     /// <summary>Id the next appended entry will get; everything below it is durable.</summary>
     public long NextId => _nextId;
 
-    /// <summary>Totals per location as of the last commit.</summary>
+    /// <summary>The meet entries go to; null until a meet is opened.</summary>
+    public MeetRecord? Meet => _meet;
+
+    /// <summary>Totals per location of the open meet as of the last commit.</summary>
     public IReadOnlyCollection<LocationTotals> Locations => _locations.Values;
 
-    /// <summary>Finds or registers a timing source by its CTP01 connection id and returns where each location stands.</summary>
+    /// <summary>What became of every line, per source and location, in the open meet, as of the last commit.</summary>
+    public IReadOnlyList<SourceTally> Tallies()
+    {
+        var keys = _tallies.Keys.Select(k => (k.Source, k.Location)).Concat(_positions.Keys).Distinct();
+        return [.. keys
+            .OrderBy(k => k.Location, StringComparer.Ordinal).ThenBy(k => k.Source)
+            .Select(k => new SourceTally(
+                k.Source,
+                _sourceNames.GetValueOrDefault(k.Source, ""),
+                k.Location,
+                _positions.GetValueOrDefault(k),
+                _tallies.Where(t => t.Key.Source == k.Source && t.Key.Location == k.Location)
+                    .OrderBy(t => t.Key.Outcome, StringComparer.Ordinal)
+                    .ToDictionary(t => t.Key.Outcome, t => t.Value, StringComparer.Ordinal)))];
+    }
+
+    /// <summary>The meet opened most recently, if any: where a box whose meet folder cannot be read carries on.</summary>
+    public MeetRecord? LastMeet()
+    {
+        using var find = _connection.CreateCommand();
+        find.CommandText = "SELECT id, key, name, date, time_zone FROM meets ORDER BY last_opened_ms DESC, id DESC LIMIT 1";
+        using var reader = find.ExecuteReader();
+        return reader.Read() ? ReadMeet(reader, isNew: false) : null;
+    }
+
+    /// <summary>
+    /// Makes the meet with <paramref name="key"/> the open one, registering it when it is new. Entries that were
+    /// waiting for a meet (key empty: stored before meets were kept apart, or while the meet folder could not be
+    /// read on a box that had no meet yet) become this meet's.
+    /// </summary>
+    public MeetRecord OpenMeet(string key, string name, string? date, string timeZone, long nowMs)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var id = FindMeet("key = $key", key);
+        var isNew = false;
+        if (id is null && (_meet is null || _meet.Key.Length == 0) && FindMeet("key = ''", "") is { } waiting)
+        {
+            id = waiting;
+        }
+
+        if (id is null)
+        {
+            using var insert = _connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO meets (key, name, date, time_zone, first_seen_ms, last_opened_ms)
+                VALUES ($key, $name, $date, $zone, $now, $now) RETURNING id
+                """;
+            AddMeetParameters(insert, key, name, date, timeZone, nowMs);
+            id = (long)insert.ExecuteScalar()!;
+            isNew = true;
+        }
+        else
+        {
+            using var update = _connection.CreateCommand();
+            update.CommandText = "UPDATE meets SET key = $key, name = $name, date = $date, time_zone = $zone, last_opened_ms = $now WHERE id = $id";
+            AddMeetParameters(update, key, name, date, timeZone, nowMs);
+            update.Parameters.AddWithValue("$id", id.Value);
+            update.ExecuteNonQuery();
+        }
+
+        Use(new MeetRecord(id.Value, key, name, date, timeZone, isNew));
+        return _meet!;
+    }
+
+    /// <summary>Carries on with a stored meet (from <see cref="LastMeet"/>) without changing it.</summary>
+    public void Resume(MeetRecord meet) => Use(meet with { IsNew = false });
+
+    /// <summary>Opens the meet that holds entries until a meet folder can be read (key empty), creating it if needed.</summary>
+    public MeetRecord OpenWaitingMeet(long nowMs)
+    {
+        if (FindMeet("key = ''", "") is not { } id)
+        {
+            using var insert = _connection.CreateCommand();
+            insert.CommandText = "INSERT INTO meets (key, name, date, time_zone, first_seen_ms, last_opened_ms) VALUES ('', '', NULL, 'UTC', $now, $now) RETURNING id";
+            insert.Parameters.AddWithValue("$now", nowMs);
+            id = (long)insert.ExecuteScalar()!;
+        }
+
+        Use(new MeetRecord(id, "", "", null, "UTC", IsNew: false));
+        return _meet!;
+    }
+
+    /// <summary>Finds or registers a timing source by its CTP01 connection id and returns where each location stands in the open meet.</summary>
     public SourceInfo OpenSource(string connectionId, string program, long nowMs)
     {
+        RequireMeet();
         using var find = _connection.CreateCommand();
         find.CommandText = "SELECT id FROM sources WHERE connection_id = $cid";
         find.Parameters.AddWithValue("$cid", connectionId);
         var existing = find.ExecuteScalar();
+        long sourceId;
         if (existing is null)
         {
             using var insert = _connection.CreateCommand();
@@ -82,36 +239,36 @@ public sealed class LogWriter : IDisposable
             insert.Parameters.AddWithValue("$cid", connectionId);
             insert.Parameters.AddWithValue("$program", program);
             insert.Parameters.AddWithValue("$now", nowMs);
-            var id = (long)insert.ExecuteScalar()!;
-            return new SourceInfo(id, connectionId, IsNew: true, new Dictionary<string, long>());
+            sourceId = (long)insert.ExecuteScalar()!;
+            _sourceNames[sourceId] = connectionId;
         }
-
-        var sourceId = (long)existing;
-        using var positions = _connection.CreateCommand();
-        positions.CommandText = "SELECT location, last_seq FROM positions WHERE source_id = $id";
-        positions.Parameters.AddWithValue("$id", sourceId);
-        var last = new Dictionary<string, long>(StringComparer.Ordinal);
-        using var reader = positions.ExecuteReader();
-        while (reader.Read())
+        else
         {
-            last[reader.GetString(0)] = reader.GetInt64(1);
+            sourceId = (long)existing;
         }
 
-        return new SourceInfo(sourceId, connectionId, IsNew: false, last);
+        var last = _positions.Where(p => p.Key.Source == sourceId).ToDictionary(p => p.Key.Location, p => p.Value, StringComparer.Ordinal);
+        return new SourceInfo(sourceId, connectionId, IsNew: existing is null || last.Count == 0, last);
     }
 
     /// <summary>
-    /// Appends a batch in one durable transaction. <paramref name="stored"/> receives, per entry, the id it was
-    /// stored under, or 0 when it duplicated a stored entry and was ignored.
+    /// Appends a batch in one durable transaction, to the open meet. <paramref name="stored"/> receives, per entry,
+    /// the id it was stored under, or 0 when it duplicated a stored entry and was ignored. Every entry and every
+    /// rejected line is tallied, so a source's lines are accounted for.
     /// </summary>
-    public void Append(ReadOnlySpan<NewLogEntry> batch, Span<long> stored)
+    public void Append(ReadOnlySpan<NewLogEntry> batch, Span<long> stored) => Append(batch, [], stored);
+
+    /// <inheritdoc cref="Append(ReadOnlySpan{NewLogEntry}, Span{long})"/>
+    public void Append(ReadOnlySpan<NewLogEntry> batch, ReadOnlySpan<RejectedLine> rejected, Span<long> stored)
     {
+        RequireMeet();
         _batchPositions.Clear();
         _batchLocations.Clear();
+        _batchTallies.Clear();
         var firstId = _nextId;
         try
         {
-            AppendInTransaction(batch, stored);
+            AppendInTransaction(batch, rejected, stored);
         }
         catch
         {
@@ -122,18 +279,34 @@ public sealed class LogWriter : IDisposable
         finally
         {
             _insert.Transaction = null;
+            _seqExists.Transaction = null;
+            _unstored.Transaction = null;
         }
 
         foreach (var (name, totals) in _batchLocations)
         {
             _locations[name] = totals;
         }
+
+        foreach (var (key, seq) in _batchPositions)
+        {
+            _positions[key] = Math.Max(_positions.GetValueOrDefault(key), seq);
+        }
+
+        foreach (var (key, lines) in _batchTallies)
+        {
+            _tallies[key] = _tallies.GetValueOrDefault(key) + lines;
+        }
     }
 
-    private void AppendInTransaction(ReadOnlySpan<NewLogEntry> batch, Span<long> stored)
+    private void AppendInTransaction(ReadOnlySpan<NewLogEntry> batch, ReadOnlySpan<RejectedLine> rejected, Span<long> stored)
     {
+        var meetId = _meet!.Id;
         using var transaction = _connection.BeginTransaction(deferred: false);
         _insert.Transaction = transaction;
+        _seqExists.Transaction = transaction;
+        _unstored.Transaction = transaction;
+        _p[12].Value = meetId;
         for (var i = 0; i < batch.Length; i++)
         {
             ref readonly var e = ref batch[i];
@@ -149,30 +322,96 @@ public sealed class LogWriter : IDisposable
             _p[9].Value = e.Gator;
             _p[10].Value = e.ReceivedMs;
             _p[11].Value = e.Raw;
-            var key = (e.SourceId, e.Location);
-            if (!_batchPositions.TryGetValue(key, out var seen) || e.Sequence > seen)
+            var fromSource = !e.Kind.IsCorrection();
+            if (fromSource)
             {
                 // The resume position advances even for duplicates: the source has delivered that far.
-                _batchPositions[key] = e.Sequence;
+                Advance(e.SourceId, e.Location, e.Sequence);
             }
 
             if (_insert.ExecuteNonQuery() == 1)
             {
                 stored[i] = _nextId++;
-                if (!e.Kind.IsCorrection())
+                if (fromSource)
                 {
                     Count(e);
+                    Tally(e.SourceId, e.Location, LineOutcomes.Stored);
                 }
+
+                continue;
             }
-            else
+
+            stored[i] = 0;
+            if (fromSource)
             {
-                stored[i] = 0;
+                Tally(e.SourceId, e.Location, DuplicateOutcome(meetId, e));
             }
         }
 
-        SavePositions(transaction);
-        SaveLocations(transaction);
+        foreach (ref readonly var r in rejected)
+        {
+            if (r.Sequence > 0 && r.Location.Length > 0)
+            {
+                Advance(r.SourceId, r.Location, r.Sequence);
+                var outcome = LineOutcomes.RejectedPrefix + r.Reason;
+                Tally(r.SourceId, r.Location, KeepUnstored(meetId, r.SourceId, r.Location, r.Sequence, outcome, r.ReceivedMs, r.Raw) ? outcome : LineOutcomes.Resent);
+            }
+            else
+            {
+                Tally(r.SourceId, "", LineOutcomes.RejectedPrefix + r.Reason);
+            }
+        }
+
+        SavePositions(transaction, meetId);
+        SaveLocations(transaction, meetId);
+        SaveTallies(transaction, meetId);
         transaction.Commit();
+    }
+
+    /// <summary>Which rule made an entry a duplicate: its source's sequence number, or the read itself.</summary>
+    private string DuplicateOutcome(long meetId, in NewLogEntry e)
+    {
+        _seqP[0].Value = meetId;
+        _seqP[1].Value = e.SourceId;
+        _seqP[2].Value = e.Location;
+        _seqP[3].Value = e.Sequence;
+        if (Convert.ToInt64(_seqExists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1)
+        {
+            return LineOutcomes.Resent;
+        }
+
+        // A new sequence number carrying a read that is stored already; a repeat of that same number is a resend.
+        return KeepUnstored(meetId, e.SourceId, e.Location, e.Sequence, LineOutcomes.SameRead, e.ReceivedMs, e.Raw)
+            ? LineOutcomes.SameRead
+            : LineOutcomes.Resent;
+    }
+
+    /// <summary>Records a line that did not become an entry under its sequence number; false when that number is recorded already.</summary>
+    private bool KeepUnstored(long meetId, long sourceId, string location, long sequence, string outcome, long receivedMs, string raw)
+    {
+        _unstoredP[0].Value = meetId;
+        _unstoredP[1].Value = sourceId;
+        _unstoredP[2].Value = location;
+        _unstoredP[3].Value = sequence;
+        _unstoredP[4].Value = outcome;
+        _unstoredP[5].Value = receivedMs;
+        _unstoredP[6].Value = raw.Length > MaxUnstoredRawChars ? raw[..MaxUnstoredRawChars] : raw;
+        return _unstored.ExecuteNonQuery() == 1;
+    }
+
+    private void Advance(long sourceId, string location, long sequence)
+    {
+        var key = (sourceId, location);
+        if (!_batchPositions.TryGetValue(key, out var seen) || sequence > seen)
+        {
+            _batchPositions[key] = sequence;
+        }
+    }
+
+    private void Tally(long sourceId, string location, string outcome)
+    {
+        var key = (sourceId, location, outcome);
+        _batchTallies[key] = _batchTallies.GetValueOrDefault(key) + 1;
     }
 
     private void Count(in NewLogEntry e)
@@ -191,7 +430,7 @@ public sealed class LogWriter : IDisposable
         };
     }
 
-    private void SavePositions(SqliteTransaction transaction)
+    private void SavePositions(SqliteTransaction transaction, long meetId)
     {
         if (_batchPositions.Count == 0)
         {
@@ -201,9 +440,10 @@ public sealed class LogWriter : IDisposable
         using var upsert = _connection.CreateCommand();
         upsert.Transaction = transaction;
         upsert.CommandText = """
-            INSERT INTO positions (source_id, location, last_seq) VALUES ($s, $l, $q)
-            ON CONFLICT (source_id, location) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)
+            INSERT INTO positions (meet_id, source_id, location, last_seq) VALUES ($m, $s, $l, $q)
+            ON CONFLICT (meet_id, source_id, location) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)
             """;
+        upsert.Parameters.AddWithValue("$m", meetId);
         var s = upsert.Parameters.Add("$s", SqliteType.Integer);
         var l = upsert.Parameters.Add("$l", SqliteType.Text);
         var q = upsert.Parameters.Add("$q", SqliteType.Integer);
@@ -216,7 +456,7 @@ public sealed class LogWriter : IDisposable
         }
     }
 
-    private void SaveLocations(SqliteTransaction transaction)
+    private void SaveLocations(SqliteTransaction transaction, long meetId)
     {
         if (_batchLocations.Count == 0)
         {
@@ -226,10 +466,11 @@ public sealed class LogWriter : IDisposable
         using var upsert = _connection.CreateCommand();
         upsert.Transaction = transaction;
         upsert.CommandText = """
-            INSERT INTO locations (name, reads, guns, last_seq, last_at_ms) VALUES ($n, $r, $g, $q, $a)
-            ON CONFLICT (name) DO UPDATE SET reads = excluded.reads, guns = excluded.guns,
+            INSERT INTO locations (meet_id, name, reads, guns, last_seq, last_at_ms) VALUES ($m, $n, $r, $g, $q, $a)
+            ON CONFLICT (meet_id, name) DO UPDATE SET reads = excluded.reads, guns = excluded.guns,
                 last_seq = excluded.last_seq, last_at_ms = excluded.last_at_ms
             """;
+        upsert.Parameters.AddWithValue("$m", meetId);
         var n = upsert.Parameters.Add("$n", SqliteType.Text);
         var r = upsert.Parameters.Add("$r", SqliteType.Integer);
         var g = upsert.Parameters.Add("$g", SqliteType.Integer);
@@ -246,6 +487,98 @@ public sealed class LogWriter : IDisposable
         }
     }
 
+    private void SaveTallies(SqliteTransaction transaction, long meetId)
+    {
+        if (_batchTallies.Count == 0)
+        {
+            return;
+        }
+
+        using var upsert = _connection.CreateCommand();
+        upsert.Transaction = transaction;
+        upsert.CommandText = """
+            INSERT INTO tallies (meet_id, source_id, location, outcome, lines) VALUES ($m, $s, $l, $o, $n)
+            ON CONFLICT (meet_id, source_id, location, outcome) DO UPDATE SET lines = lines + excluded.lines
+            """;
+        upsert.Parameters.AddWithValue("$m", meetId);
+        var s = upsert.Parameters.Add("$s", SqliteType.Integer);
+        var l = upsert.Parameters.Add("$l", SqliteType.Text);
+        var o = upsert.Parameters.Add("$o", SqliteType.Text);
+        var n = upsert.Parameters.Add("$n", SqliteType.Integer);
+        foreach (var ((source, location, outcome), lines) in _batchTallies)
+        {
+            s.Value = source;
+            l.Value = location;
+            o.Value = outcome;
+            n.Value = lines;
+            upsert.ExecuteNonQuery();
+        }
+    }
+
+    private void Use(MeetRecord meet)
+    {
+        _meet = meet;
+        _locations.Clear();
+        _positions.Clear();
+        _tallies.Clear();
+        using (var totals = _connection.CreateCommand())
+        {
+            totals.CommandText = "SELECT name, reads, guns, last_seq, last_at_ms FROM locations WHERE meet_id = $m";
+            totals.Parameters.AddWithValue("$m", meet.Id);
+            using var reader = totals.ExecuteReader();
+            while (reader.Read())
+            {
+                var row = new LocationTotals(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+                _locations[row.Name] = row;
+            }
+        }
+
+        using (var positions = _connection.CreateCommand())
+        {
+            positions.CommandText = "SELECT source_id, location, last_seq FROM positions WHERE meet_id = $m";
+            positions.Parameters.AddWithValue("$m", meet.Id);
+            using var reader = positions.ExecuteReader();
+            while (reader.Read())
+            {
+                _positions[(reader.GetInt64(0), reader.GetString(1))] = reader.GetInt64(2);
+            }
+        }
+
+        using (var tallies = _connection.CreateCommand())
+        {
+            tallies.CommandText = "SELECT source_id, location, outcome, lines FROM tallies WHERE meet_id = $m";
+            tallies.Parameters.AddWithValue("$m", meet.Id);
+            using var reader = tallies.ExecuteReader();
+            while (reader.Read())
+            {
+                _tallies[(reader.GetInt64(0), reader.GetString(1), reader.GetString(2))] = reader.GetInt64(3);
+            }
+        }
+    }
+
+    /// <summary>The open meet; a writer used before any meet was opened keeps its entries for the first meet opened.</summary>
+    private MeetRecord RequireMeet() => _meet ?? OpenWaitingMeet(0);
+
+    private long? FindMeet(string where, string key)
+    {
+        using var find = _connection.CreateCommand();
+        find.CommandText = $"SELECT id FROM meets WHERE {where}";
+        find.Parameters.AddWithValue("$key", key);
+        return find.ExecuteScalar() is long id ? id : null;
+    }
+
+    private static void AddMeetParameters(SqliteCommand command, string key, string name, string? date, string timeZone, long nowMs)
+    {
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$date", (object?)date ?? DBNull.Value);
+        command.Parameters.AddWithValue("$zone", timeZone);
+        command.Parameters.AddWithValue("$now", nowMs);
+    }
+
+    private static MeetRecord ReadMeet(SqliteDataReader reader, bool isNew) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), isNew);
+
     private long Scalar(string sql)
     {
         using var command = _connection.CreateCommand();
@@ -253,5 +586,10 @@ public sealed class LogWriter : IDisposable
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public void Dispose() => _insert.Dispose();
+    public void Dispose()
+    {
+        _insert.Dispose();
+        _seqExists.Dispose();
+        _unstored.Dispose();
+    }
 }

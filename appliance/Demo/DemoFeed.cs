@@ -63,11 +63,15 @@ public static class DemoExtensions
     {
         if (builder.Configuration.GetValue("Edge:Demo", false))
         {
+            // The demo keeps a database of its own beside the real one, and every run is a meet of its own: a
+            // demo never touches a real meet's reads, and a second demo does not mix with the first.
+            var dataDir = Path.Combine(builder.Configuration["Edge:DataDir"] ?? "./data", "demo");
+            builder.Configuration["Edge:DataDir"] = dataDir;
             if (string.IsNullOrWhiteSpace(builder.Configuration["Edge:MeetDir"]))
             {
-                var dataDir = builder.Configuration["Edge:DataDir"] ?? "./data";
+                var now = DateTime.UtcNow;
                 builder.Configuration["Edge:MeetDir"] = DemoMeet.Write(
-                    dataDir, builder.Configuration.GetValue("Edge:DemoParticipants", 300), DateOnly.FromDateTime(DateTime.UtcNow));
+                    dataDir, builder.Configuration.GetValue("Edge:DemoParticipants", 300), DateOnly.FromDateTime(now), $"demo-{now:yyyyMMdd-HHmmss}");
             }
 
             builder.Services.AddHostedService<DemoFeed>();

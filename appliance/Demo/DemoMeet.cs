@@ -15,7 +15,7 @@ public static class DemoMeet
     private static readonly string[] LastNames = ["García", "O'Brien", "Nguyen", "Patel", "Schmidt", "Kowalski", "Okafor", "Larsen", "Silva", "Kim", "Müller", "Rossi"];
     private static readonly string[] Towns = ["Seattle,WA", "Tacoma,WA", "Olympia,WA", "Portland,OR", "Spokane,WA", "Boise,ID"];
 
-    public static string Write(string dataDir, int participants, DateOnly date)
+    public static string Write(string dataDir, int participants, DateOnly date, string meetId)
     {
         var dir = Path.Combine(dataDir, "demo-meet");
         Directory.CreateDirectory(dir);
@@ -23,7 +23,7 @@ public static class DemoMeet
             .Select(kind => $$"""{ "id": "{{RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyz23456789", 12)}}", "kind": "{{kind}}", "race": "10k" }"""));
         File.WriteAllText(Path.Combine(dir, "meet.json"), $$"""
             {
-              "event": { "name": "Demo 10K", "date": "{{date:yyyy-MM-dd}}", "timeZone": "UTC" },
+              "event": { "id": "{{meetId}}", "name": "Demo 10K", "date": "{{date:yyyy-MM-dd}}", "timeZone": "UTC" },
               "races": [
                 { "id": "10k", "name": "10K", "distanceKm": 10, "rankBy": "gun",
                   "gun": { "location": "start" },

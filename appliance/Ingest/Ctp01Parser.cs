@@ -158,6 +158,11 @@ public static class Ctp01Parser
             return RejectReason.BadTime;
         }
 
+        if (!time.IsPlausible)
+        {
+            return RejectReason.TimeOutOfRange;
+        }
+
         if (!TryUInt(fields[5].Of(line), 6, out var lap))
         {
             return RejectReason.BadLap;
@@ -176,6 +181,33 @@ public static class Ctp01Parser
 
         read = new ParsedRead(separator, fields[0], sequence, fields[2], fields[3], time, (int)lap, fields[6], (int)gator);
         return RejectReason.None;
+    }
+
+    /// <summary>
+    /// For a read line that was refused: its sequence number and location, when both fields can be read, so the
+    /// refusal is accounted for under that location's numbering. False when either is unreadable.
+    /// </summary>
+    public static bool TryLocate(ReadOnlySpan<byte> line, out uint sequence, out FieldSpan location)
+    {
+        sequence = 0;
+        location = default;
+        if (line.Length < 8 || !LooksLikeRead(line) || line[7] is not ((byte)',' or (byte)';' or (byte)'~' or (byte)'|' or (byte)'\t'))
+        {
+            return false;
+        }
+
+        var separator = line[7];
+        var rest = line[8..];
+        var end = rest.IndexOf(separator);
+        if (end < 0 || !TryUInt(rest[..end], 9, out sequence) || sequence == 0)
+        {
+            return false;
+        }
+
+        var start = 8 + end + 1;
+        var length = line[start..].IndexOf(separator);
+        location = new FieldSpan(start, length < 0 ? line.Length - start : length);
+        return IsName(location.Of(line), MaxLocationBytes) && CheckText(location.Of(line)) == RejectReason.None;
     }
 
     private static readonly SearchValues<byte> AlphaNumeric =

@@ -124,25 +124,38 @@ internal sealed partial class Ctp01Session(
                 await OpenSourceAsync(FallbackConnectionId(), cancellationToken);
             }
 
-            var outcome = TakeRead(line, out var entry, out var newLocation);
-            if (outcome == ReadOutcome.Read)
+            var outcome = TakeRead(line, out var entry, out var newLocation, out var rejected);
+            switch (outcome)
             {
-                await store.AppendAsync(entry, Stopwatch.GetTimestamp(), cancellationToken);
-                info.CountRead();
-                CountPulled(entry.Location, entry.Sequence);
-            }
-            else if (outcome == ReadOutcome.NewLocation)
-            {
-                // CTP01: new locations are never started automatically; the server must start them.
-                await StartLocationAsync(newLocation!, cancellationToken);
+                case ReadOutcome.Read:
+                    await store.AppendAsync(entry, Stopwatch.GetTimestamp(), cancellationToken);
+                    info.CountRead();
+                    NoteLocation(entry.Location);
+                    CountPulled(entry.Location, entry.Sequence);
+                    break;
+                case ReadOutcome.NewLocation:
+                    // CTP01: new locations are never started automatically; the server must start them.
+                    await StartLocationAsync(newLocation!, cancellationToken);
+                    break;
+                default:
+                    // Kept durably with its location and sequence, so the source's numbering is accounted for.
+                    await store.RejectAsync(rejected, cancellationToken);
+                    CountPulled(rejected.Location, rejected.Sequence);
+                    break;
             }
 
             return true;
         }
 
-        if (!TryDecode(line, out var text))
+        if (!TryDecode(line, out var text, out var refused))
         {
-            return _phase == Phase.Streaming;
+            if (_phase == Phase.Streaming)
+            {
+                await RecordUnlocatedAsync(refused, cancellationToken);
+                return true;
+            }
+
+            return false;
         }
 
         var fields = text.Split('~');
@@ -269,6 +282,7 @@ internal sealed partial class Ctp01Session(
                 return true;
             default:
                 Reject(RejectReason.UnknownLine, text);
+                await RecordUnlocatedAsync(Encoding.UTF8.GetBytes(Excerpt(text)), RejectReason.UnknownLine, cancellationToken);
                 return true;
         }
     }
@@ -303,6 +317,8 @@ internal sealed partial class Ctp01Session(
         {
             return false;
         }
+
+        NoteLocation(location);
 
         if (_pull)
         {
@@ -351,7 +367,11 @@ internal sealed partial class Ctp01Session(
         }
     }
 
-    /// <summary>Pull mode: ask each started location for its next reads, one getdata at a time.</summary>
+    /// <summary>
+    /// Pull mode: ask each started location for its next reads, one getdata at a time. Every line after an
+    /// <c>ack~getdata~N</c> counts towards N, whatever became of it; a batch that never completes is given up
+    /// after <see cref="TimingOptions.PullTimeout"/> and the location is asked again from where it got to.
+    /// </summary>
     private async Task PullAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
@@ -359,9 +379,19 @@ internal sealed partial class Ctp01Session(
             var received = 0;
             foreach (var location in _started.Keys.Order(StringComparer.Ordinal).ToArray())
             {
-                _pullBatch = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var batch = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref _pullBatch, batch);
                 await SendAsync([$"getdata~{options.PullBatch}~{location}~{_started[location]}"], cancellationToken);
-                received += await _pullBatch.Task.WaitAsync(cancellationToken);
+                try
+                {
+                    received += await batch.Task.WaitAsync(options.PullTimeout, time, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    var got = Interlocked.Exchange(ref _pullExpected, 0) is var expected && expected > 0 ? Volatile.Read(ref _pullReceived) : 0;
+                    LogPullTimeout(info.Id, location, got, expected, options.PullTimeout.TotalSeconds);
+                    received += got;
+                }
             }
 
             if (received == 0)
@@ -374,14 +404,15 @@ internal sealed partial class Ctp01Session(
 
     private void OnPullAnswer(int count)
     {
-        _pullExpected = count;
-        _pullReceived = 0;
+        Volatile.Write(ref _pullReceived, 0);
+        Volatile.Write(ref _pullExpected, count);
         if (count == 0)
         {
-            _pullBatch?.TrySetResult(0);
+            Volatile.Read(ref _pullBatch)?.TrySetResult(0);
         }
     }
 
+    /// <summary>Pull mode: a line of the current getdata answer arrived (stored, duplicate or refused alike).</summary>
     private void CountPulled(string location, long sequence)
     {
         if (!_pull)
@@ -389,28 +420,42 @@ internal sealed partial class Ctp01Session(
             return;
         }
 
-        _started.AddOrUpdate(location, sequence + 1, (_, next) => Math.Max(next, sequence + 1));
-        if (_pullExpected > 0 && ++_pullReceived >= _pullExpected)
+        if (sequence > 0 && location.Length > 0 && _started.ContainsKey(location))
         {
-            _pullExpected = 0;
-            _pullBatch?.TrySetResult(_pullReceived);
+            _started.AddOrUpdate(location, sequence + 1, (_, next) => Math.Max(next, sequence + 1));
+        }
+
+        var expected = Volatile.Read(ref _pullExpected);
+        if (expected > 0 && Interlocked.Increment(ref _pullReceived) >= expected)
+        {
+            Volatile.Write(ref _pullExpected, 0);
+            Volatile.Read(ref _pullBatch)?.TrySetResult(expected);
         }
     }
 
     private enum ReadOutcome { Rejected, Read, NewLocation }
 
-    private ReadOutcome TakeRead(in ReadOnlySequence<byte> sequence, out NewLogEntry entry, out string? newLocation)
+    private ReadOutcome TakeRead(in ReadOnlySequence<byte> sequence, out NewLogEntry entry, out string? newLocation, out RejectedLine rejected)
     {
         entry = default;
         newLocation = null;
+        rejected = default;
         byte[]? rented = null;
         try
         {
             var line = sequence.IsSingleSegment ? sequence.FirstSpan : Flatten(sequence, out rented);
             var reason = Ctp01Parser.TryParseRead(line, out var read);
+            if (reason == RejectReason.None && read.Time.Kind == ReadTimeKind.TimeOfDay && !read.IsNewLocation(line)
+                && !ReadTime.IsPlausibleUnixMs(clock.ToUnixMilliseconds(read.Time)))
+            {
+                // A time of day is dated by the event: with a date far off, it is no time to rank by either.
+                reason = clock.HasDate ? RejectReason.TimeOutOfRange : RejectReason.None;
+            }
+
             if (reason != RejectReason.None)
             {
                 Reject(reason, line);
+                rejected = Rejection(reason, line);
                 return ReadOutcome.Rejected;
             }
 
@@ -449,8 +494,44 @@ internal sealed partial class Ctp01Session(
         }
     }
 
-    private bool TryDecode(in ReadOnlySequence<byte> sequence, out string text)
+    private RejectedLine Rejection(RejectReason reason, ReadOnlySpan<byte> line)
     {
+        var located = Ctp01Parser.TryLocate(line, out var sequence, out var location);
+        return new RejectedLine(
+            _source!.Id,
+            located ? Encoding.UTF8.GetString(location.Of(line)) : "",
+            located ? sequence : 0,
+            IngestStatus.ToName(reason),
+            time.GetUtcNow().ToUnixTimeMilliseconds(),
+            Excerpt(line, LogWriter.MaxUnstoredRawChars));
+    }
+
+    /// <summary>The connection's locations as status shows them: those the client listed, started, or sends reads for.</summary>
+    private void NoteLocation(string location)
+    {
+        var known = info.Locations;
+        if (!known.Contains(location))
+        {
+            info.Locations = [.. known, location];
+        }
+    }
+
+    /// <summary>A refused line that names no location: counted durably under the source, when it is known.</summary>
+    private async ValueTask RecordUnlocatedAsync((string Excerpt, RejectReason Reason) refused, CancellationToken cancellationToken)
+    {
+        if (_source is not null && refused.Reason != RejectReason.None)
+        {
+            await store.RejectAsync(new RejectedLine(
+                _source.Id, "", 0, IngestStatus.ToName(refused.Reason), time.GetUtcNow().ToUnixTimeMilliseconds(), refused.Excerpt), cancellationToken);
+        }
+    }
+
+    private ValueTask RecordUnlocatedAsync(byte[] line, RejectReason reason, CancellationToken cancellationToken) =>
+        RecordUnlocatedAsync((Excerpt(line, LogWriter.MaxUnstoredRawChars), reason), cancellationToken);
+
+    private bool TryDecode(in ReadOnlySequence<byte> sequence, out string text, out (string Excerpt, RejectReason Reason) refused)
+    {
+        refused = ("", RejectReason.None);
         byte[]? rented = null;
         try
         {
@@ -462,6 +543,7 @@ internal sealed partial class Ctp01Session(
                 if (_phase == Phase.Streaming)
                 {
                     Reject(reason, line);
+                    refused = (Excerpt(line, LogWriter.MaxUnstoredRawChars), reason);
                 }
                 else
                 {
@@ -580,15 +662,15 @@ internal sealed partial class Ctp01Session(
     private static string Bool(bool value) => value ? "true" : "false";
 
     /// <summary>A log-safe excerpt: at most 80 characters, control and non-ASCII bytes escaped.</summary>
-    private static string Excerpt(ReadOnlySpan<byte> bytes)
+    private static string Excerpt(ReadOnlySpan<byte> bytes, int max = 80)
     {
         var text = new StringBuilder();
-        foreach (var b in bytes[..Math.Min(bytes.Length, 80)])
+        foreach (var b in bytes[..Math.Min(bytes.Length, max)])
         {
             text.Append(b is >= 0x20 and < 0x7F ? (char)b : $"\\x{b:X2}");
         }
 
-        return bytes.Length > 80 ? text.Append("...").ToString() : text.ToString();
+        return bytes.Length > max ? text.Append("...").ToString() : text.ToString();
     }
 
     private static string Excerpt(string text) => Excerpt(Encoding.UTF8.GetBytes(text.Length > 80 ? text[..80] + "..." : text));
@@ -604,6 +686,9 @@ internal sealed partial class Ctp01Session(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Timing connection {Connection} is source {ConnectionId} ({Kind}, {Locations} locations stored)")]
     private partial void LogSource(long connection, string connectionId, string kind, int locations);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Timing connection {Connection}: getdata for {Location} brought {Received} of {Expected} lines in {Seconds} s; asking again")]
+    private partial void LogPullTimeout(long connection, string location, int received, int expected, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Timing connection {Connection}: client answered {Line}")]
     private partial void LogClientError(long connection, string line);

@@ -32,6 +32,12 @@ public sealed class EventClock(Func<MeetEvent> current)
 
     private static long LocalToUtc(MeetEvent meet, long localTicks)
     {
+        if (localTicks < DateTime.MinValue.Ticks || localTicks > DateTime.MaxValue.Ticks)
+        {
+            // Outside any calendar: the session refuses the result as out of range.
+            return localTicks;
+        }
+
         var local = new DateTime(localTicks, DateTimeKind.Unspecified);
         // Ambiguous wall times (the repeated hour in autumn) take the zone's standard offset; times in the
         // spring gap take the offset before it. Either way the result is deterministic.

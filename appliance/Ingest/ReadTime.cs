@@ -16,6 +16,26 @@ public enum ReadTimeKind : byte
 /// <summary>A read's time as the controller wrote it, before the event's date and zone are applied.</summary>
 public readonly record struct ReadTime(ReadTimeKind Kind, long Ticks)
 {
+    /// <summary>Earliest instant the box takes as a read's time: anything before is a garbled or unset clock.</summary>
+    public static readonly DateTime Earliest = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>First instant the box no longer takes as a read's time.</summary>
+    public static readonly DateTime Latest = new(2100, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Largest unix seconds value that is still a <see cref="DateTime"/> (9999-12-31); larger cannot be a time.</summary>
+    private const long MaxUnixSeconds = 253_402_300_799;
+
+    /// <summary>
+    /// False for a dated time outside <see cref="Earliest"/> to <see cref="Latest"/>. A time of day is dated by the
+    /// event (see <see cref="IsPlausibleUnixMs"/> once it is).
+    /// </summary>
+    public bool IsPlausible => Kind == ReadTimeKind.TimeOfDay || (Ticks >= Earliest.Ticks && Ticks < Latest.Ticks);
+
+    /// <summary>True when unix milliseconds fall inside <see cref="Earliest"/> to <see cref="Latest"/>.</summary>
+    public static bool IsPlausibleUnixMs(long ms) =>
+        ms >= (Earliest.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond
+        && ms < (Latest.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
+
     /// <summary>
     /// Parses every CTP01 time-format by shape, whatever was negotiated (senders differ):
     /// <c>hh:mm:ss.ff</c> or <c>hhh:mm:ss.ff</c> (normal), <c>2008-10-16T14:02:15.31[Z|±hh:mm]</c> (iso),
@@ -54,6 +74,11 @@ public readonly record struct ReadTime(ReadTimeKind Kind, long Ticks)
 
         if (dot >= 0 || whole.Length >= 10)
         {
+            if (value > MaxUnixSeconds)
+            {
+                return false;
+            }
+
             // unix seconds: 10 digits from 2001 to 2286
             if (!TryParseFraction(dot < 0 ? default : s[(dot + 1)..], dot >= 0, out var fraction))
             {

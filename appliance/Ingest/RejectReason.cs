@@ -13,6 +13,8 @@ public enum RejectReason
     BadLocation,
     BadTag,
     BadTime,
+    /// <summary>A time that parses but lies outside 2000-01-01 to 2100-01-01 (a garbled or unset controller clock).</summary>
+    TimeOutOfRange,
     BadLap,
     BadReader,
     BadGator,

@@ -57,4 +57,6 @@ public sealed class TimingOptions
     [Range(1, 100_000)]
     public int PullBatch { get; set; } = 500;
     public TimeSpan PullIdleDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>Pull mode: longest wait for the lines an <c>ack~getdata~N</c> announced; then the box asks again from where it got to.</summary>
+    public TimeSpan PullTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

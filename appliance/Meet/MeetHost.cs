@@ -1,9 +1,11 @@
 namespace Edge.Appliance.Meet;
 
 /// <summary>
-/// The meet the box is running. Loaded from <c>Edge:MeetDir</c> at start (a bad folder there stops the box with
-/// the loader's message); afterwards the folder is watched and reloaded when a file changes. A bad edit keeps
-/// the last good meet running and is reported in the log and on <c>/api/status</c> until it is fixed.
+/// The meet the box is running. Loaded from <c>Edge:MeetDir</c> at start and watched afterwards; reloaded when a
+/// file changes. Whatever the folder holds, the box runs: a folder that cannot be read at start leaves no roster
+/// and no races (results wait for a good meet) while the store keeps every read under the meet the box ran last,
+/// with that meet's date and zone; a bad edit later keeps the last good meet running. Either way the problem is
+/// reported in the log and on <c>/api/status</c> until it is fixed.
 /// </summary>
 public sealed partial class MeetHost : BackgroundService
 {
@@ -13,6 +15,7 @@ public sealed partial class MeetHost : BackgroundService
     private readonly ILogger<MeetHost> _logger;
     private Meet _current;
     private string? _error;
+    private bool _loaded;
     private (DateTime, long)[] _stamp = [];
 
     public MeetHost(IConfiguration configuration, TimeProvider time, ILogger<MeetHost> logger)
@@ -28,8 +31,11 @@ public sealed partial class MeetHost : BackgroundService
         }
 
         _stamp = Stamp();
-        _current = MeetLoader.Load(_dir);
-        LogLoaded(_dir, _current.Races.Count, _current.Participants.Count);
+        _current = Meet.Empty;
+        if (Reload() is not null)
+        {
+            LogStartedWithout(_dir);
+        }
     }
 
     public Meet Current => Volatile.Read(ref _current);
@@ -38,6 +44,26 @@ public sealed partial class MeetHost : BackgroundService
     public string? Error => Volatile.Read(ref _error);
 
     public string? Directory => _dir;
+
+    /// <summary>True once a meet (the folder's, or the embedded default when no folder is set) is running.</summary>
+    public bool Loaded => _dir is null || Volatile.Read(ref _loaded);
+
+    /// <summary>
+    /// While the folder cannot be read: place times as the stored meet the box carries on with did (its date and
+    /// zone), so reads that arrive meanwhile land where they belong once the folder is fixed.
+    /// </summary>
+    public void UseStoredEvent(string name, string? date, string timeZone)
+    {
+        if (Loaded)
+        {
+            return;
+        }
+
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var z) ? z : TimeZoneInfo.Utc;
+        DateOnly? day = DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out var d) ? d : null;
+        Volatile.Write(ref _current, Meet.Empty with { Event = new MeetEvent(name, day, zone) });
+    }
 
     /// <summary>Raised after a good reload, with the new meet.</summary>
     public event Action<Meet>? Changed;
@@ -78,21 +104,35 @@ public sealed partial class MeetHost : BackgroundService
             return null;
         }
 
+        Meet meet;
         try
         {
-            var meet = MeetLoader.Load(_dir);
-            Volatile.Write(ref _current, meet);
-            Volatile.Write(ref _error, null);
-            LogLoaded(_dir, meet.Races.Count, meet.Participants.Count);
-            Changed?.Invoke(meet);
-            return null;
+            meet = MeetLoader.Load(_dir);
         }
         catch (MeetException e)
         {
-            Volatile.Write(ref _error, e.Message);
-            LogRejected(e.Message);
-            return e.Message;
+            return Refuse(e.Message);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The loader turns every problem it knows into a MeetException; anything else is still the folder's
+            // problem, never a reason to stop the box mid-race.
+            return Refuse($"{_dir}: {e.Message}");
+        }
+
+        Volatile.Write(ref _current, meet);
+        Volatile.Write(ref _error, null);
+        Volatile.Write(ref _loaded, true);
+        LogLoaded(_dir, meet.Races.Count, meet.Participants.Count);
+        Changed?.Invoke(meet);
+        return null;
+    }
+
+    private string Refuse(string problem)
+    {
+        Volatile.Write(ref _error, problem);
+        LogRejected(problem);
+        return problem;
     }
 
     private (DateTime, long)[] Stamp()
@@ -114,6 +154,9 @@ public sealed partial class MeetHost : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Meet folder {Dir} loaded: {Races} races, {Participants} participants")]
     private partial void LogLoaded(string dir, int races, int participants);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Meet folder edit not taken; still running the last good meet. {Problem}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Meet folder {Dir} could not be loaded at start: the box stores every read and shows results once the folder is fixed")]
+    private partial void LogStartedWithout(string dir);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Meet folder not taken; still running the last good meet. {Problem}")]
     private partial void LogRejected(string problem);
 }

@@ -107,6 +107,15 @@ public sealed class ResultsEngine
 
     public long LastLogId => _lastLogId;
 
+    /// <summary>Moves past log ids that held nothing for this engine (another meet's entries), so tailing goes on after them.</summary>
+    public void SkipTo(long logId)
+    {
+        if (logId > _lastLogId)
+        {
+            _lastLogId = logId;
+        }
+    }
+
     /// <summary>Applies log entries (in id order, after <see cref="LastLogId"/>) and returns what changed.</summary>
     public ResultsChange Apply(IReadOnlyList<EngineEntry> entries)
     {

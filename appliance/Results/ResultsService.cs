@@ -32,6 +32,7 @@ public sealed partial class ResultsService(
     private ResultsEngine? _fresh = new(meetHost.Current);
     private ResultsSnapshot? _current;
     private volatile bool _meetChanged;
+    private long _meetId;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Results as of the last applied batch; replaced whole, never mutated.</summary>
@@ -68,6 +69,7 @@ public sealed partial class ResultsService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         meetHost.Changed += OnMeetChanged;
+        store.MeetOpened += OnMeetOpened;
         try
         {
             await Task.Yield();
@@ -92,6 +94,7 @@ public sealed partial class ResultsService(
         finally
         {
             meetHost.Changed -= OnMeetChanged;
+            store.MeetOpened -= OnMeetOpened;
         }
     }
 
@@ -137,13 +140,17 @@ public sealed partial class ResultsService(
             }
 
             var started = Stopwatch.GetTimestamp();
-            var entries = tail.ReadAfter(engine.LastLogId, TailPageSize);
-            var change = engine.Apply(entries);
+            var entries = tail.ReadAfter(engine.LastLogId, TailPageSize, _meetId, out var scanned);
+            engine.Add(entries);
+            engine.SkipTo(scanned);
+            var change = engine.Publish();
             Publish(engine, change);
             published = Stopwatch.GetTimestamp();
             cost = Stopwatch.GetElapsedTime(started, published);
         }
     }
+
+    private void OnMeetOpened(MeetRecord meet) => OnMeetChanged(meetHost.Current);
 
     private void OnMeetChanged(Meet.Meet meet)
     {
@@ -160,39 +167,21 @@ public sealed partial class ResultsService(
             : new ResultsEngine(meet);
         Volatile.Write(ref _current, Current);
         Volatile.Write(ref _fresh, null);
+        // Only the open meet's entries: one meet's reads never reach another meet's results.
+        _meetId = store.Meet.Id;
+        var meetId = _meetId;
         // Reading the log and taking it in overlap: the next page is read while the engine adds this one.
-        var pages = Channel.CreateBounded<List<EngineEntry>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var reader = Task.Run(async () =>
-        {
-            try
-            {
-                for (var page = tail.ReadAfter(engine.LastLogId, ReplayPageSize); page.Count > 0; page = tail.ReadAfter(page[^1].Id, ReplayPageSize))
-                {
-                    await pages.Writer.WriteAsync(page).ConfigureAwait(false);
-                }
-
-                pages.Writer.Complete();
-            }
-            catch (Exception e)
-            {
-                pages.Writer.Complete(e);
-            }
-        });
-        long entries = 0;
-        await foreach (var page in pages.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            entries += page.Count;
-            engine.Add(page);
-        }
-
-        await reader.ConfigureAwait(false);
+        var entries = await ReplayPump.RunAsync(
+            (after, _) => (tail.ReadAfter(after, ReplayPageSize, meetId, out var scanned), scanned),
+            engine.LastLogId,
+            page => engine.Add(page),
+            CancellationToken.None).ConfigureAwait(false);
+        engine.SkipTo(entries.LastId);
         var added = clock.Elapsed;
         engine.Publish();
         engine.TrimExcess();
-        // A replay allocates a great deal once; hand the room back to a box with little memory.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        LastRebuild = (clock.Elapsed, entries);
-        LogRebuilt(entries, clock.ElapsedMilliseconds, (long)added.TotalMilliseconds, (long)(clock.Elapsed - added).TotalMilliseconds);
+        LastRebuild = (clock.Elapsed, entries.Count);
+        LogRebuilt(entries.Count, clock.ElapsedMilliseconds, (long)added.TotalMilliseconds, (long)(clock.Elapsed - added).TotalMilliseconds);
         return engine;
     }
 
@@ -227,7 +216,7 @@ public sealed class EngineLogReader : IDisposable
     {
         _command = connection.CreateCommand();
         _command.CommandText = """
-            SELECT id, kind, location, tag, at_ms, CASE WHEN kind >= 10 THEN raw END
+            SELECT id, kind, location, tag, at_ms, CASE WHEN kind >= 10 THEN raw END, meet_id
             FROM log WHERE id > $after ORDER BY id LIMIT $limit
             """;
         _after = _command.Parameters.Add("$after", SqliteType.Integer);
@@ -235,15 +224,26 @@ public sealed class EngineLogReader : IDisposable
         _command.Prepare();
     }
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> log rows after <paramref name="afterId"/>, keeping those of meet
+    /// <paramref name="meetId"/>; <paramref name="scannedTo"/> is the last row looked at (the next page starts after it).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public List<EngineEntry> ReadAfter(long afterId, int limit)
+    public List<EngineEntry> ReadAfter(long afterId, int limit, long meetId, out long scannedTo)
     {
         _after.Value = afterId;
         _limit.Value = limit;
+        scannedTo = afterId;
         var entries = new List<EngineEntry>();
         using var reader = _command.ExecuteReader();
         while (reader.Read())
         {
+            scannedTo = reader.GetInt64(0);
+            if (reader.GetInt64(6) != meetId)
+            {
+                continue;
+            }
+
             var location = reader.GetString(2);
             // A handful of timing points: keep one string per name rather than one per read.
             if (!_locations.TryGetValue(location, out var shared))

@@ -1,45 +1,87 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Threading.Channels;
+using Edge.Appliance.Meet;
 using Edge.Store;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Appliance.Store;
 
+/// <summary>What the writer of <c>edge.db</c> is doing, as <c>/healthz</c> and <c>/api/status</c> report it.</summary>
+public enum StoreState
+{
+    /// <summary>Not open yet.</summary>
+    Starting,
+    /// <summary>Commits succeed.</summary>
+    Healthy,
+    /// <summary>A commit failed for a reason that can pass (disk full, busy, I/O error); the batch is retried and nothing new is taken meanwhile.</summary>
+    Retrying,
+    /// <summary>The file cannot be written (corrupt, read-only, not a database): nothing is taken until the box restarts.</summary>
+    Failed,
+    /// <summary>Shut down.</summary>
+    Closed,
+}
+
+/// <summary>The writer's state, with what is wrong and since when (the box's clock) when it is not healthy.</summary>
+public sealed record StoreHealth(StoreState State, string? Problem, DateTimeOffset? Since)
+{
+    public static StoreHealth Starting { get; } = new(StoreState.Starting, null, null);
+}
+
 /// <summary>
 /// The one writer of <c>edge.db</c>. Connections hand it entries over a bounded channel; it commits whatever
 /// is waiting in one durable transaction (group commit, WAL, synchronous=FULL). An entry counts as received
-/// only once that commit returns. Shutdown drains the channel before closing the database.
+/// only once that commit returns. Shutdown drains the channel, and the database closes only after the writer
+/// has stopped. Entries go to the meet the meet folder names (<see cref="Meet"/>).
 /// </summary>
-public sealed partial class ReadStore(IOptions<StoreOptions> options, TimeProvider time, ILogger<ReadStore> logger) : BackgroundService
+public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost meetHost, TimeProvider time, ILogger<ReadStore> logger) : BackgroundService
 {
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(5);
+
     private readonly StoreOptions _options = options.Value;
     private readonly Channel<Request> _queue = Channel.CreateBounded<Request>(new BoundedChannelOptions(options.Value.QueueCapacity)
     {
         SingleReader = true,
         FullMode = BoundedChannelFullMode.Wait,
     });
+    private readonly CancellationTokenSource _stopping = new();
     private LogWriter? _writer;
-    private Microsoft.Data.Sqlite.SqliteConnection? _connection;
+    private SqliteConnection? _connection;
     private long _reads;
     private long _guns;
     private long _duplicates;
     private IReadOnlyList<LocationTotals> _locations = [];
+    private IReadOnlyList<SourceTally> _tallies = [];
+    private MeetRecord? _meet;
+    private StoreHealth _health = StoreHealth.Starting;
     private long _lastId;
     private TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public bool IsOpen => _writer is not null && !_queue.Reader.Completion.IsCompleted;
+    /// <summary>True while commits succeed.</summary>
+    public bool IsOpen => Health.State == StoreState.Healthy;
 
-    /// <summary>Reads stored, in total.</summary>
+    public StoreHealth Health => Volatile.Read(ref _health);
+
+    /// <summary>Reads stored in the open meet.</summary>
     public long Reads => Interlocked.Read(ref _reads);
     public long Guns => Interlocked.Read(ref _guns);
-    /// <summary>Entries that arrived again and were not stored twice (since start).</summary>
+    /// <summary>Lines of the open meet that arrived again and were not stored twice (by either rule), kept durably.</summary>
     public long Duplicates => Interlocked.Read(ref _duplicates);
     public int Queued => _queue.Reader.Count;
     public IReadOnlyList<LocationTotals> Locations => Volatile.Read(ref _locations);
+    /// <summary>What became of every line each source sent, per location, in the open meet.</summary>
+    public IReadOnlyList<SourceTally> Tallies => Volatile.Read(ref _tallies);
+    /// <summary>The meet entries go to now.</summary>
+    public MeetRecord Meet => Volatile.Read(ref _meet) ?? throw new InvalidOperationException("The store is not open.");
     /// <summary>Arrival on the socket to durable commit.</summary>
     public LatencyHistogram CommitLatency { get; } = new();
     /// <summary>The highest log id committed; everything up to it is durable and readable by other connections.</summary>
     public long LastId => Interlocked.Read(ref _lastId);
+
+    /// <summary>Raised on the writer's thread after another meet became the open one (a meet folder naming a new meet).</summary>
+    public event Action<MeetRecord>? MeetOpened;
 
     /// <summary>Completes once entries above <paramref name="afterId"/> are committed (at once if they already are).</summary>
     public async Task WaitForCommitAsync(long afterId, CancellationToken cancellationToken)
@@ -63,15 +105,22 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, TimeProvid
         // Open before the listener binds, so a box with a broken store never accepts a read it cannot keep.
         _connection = EdgeDatabase.OpenWriter(_options.DataDir);
         _writer = new LogWriter(_connection);
+        OpenMeetAtStart();
         PublishTotals();
         _lastId = _writer.NextId - 1;
-        LogOpened(DatabasePath, Reads, _writer.NextId - 1);
+        Volatile.Write(ref _health, new StoreHealth(StoreState.Healthy, null, null));
+        LogOpened(DatabasePath, _meet!.Key, Reads, _writer.NextId - 1);
+        meetHost.Changed += OnMeetChanged;
         return base.StartAsync(cancellationToken);
     }
 
     /// <summary>Queues a read for the next commit; waits (without dropping) while the queue is full.</summary>
     public ValueTask AppendAsync(in NewLogEntry entry, long arrivalTimestamp, CancellationToken cancellationToken) =>
         _queue.Writer.WriteAsync(new AppendRequest(entry, arrivalTimestamp), cancellationToken);
+
+    /// <summary>Queues a refused line for the next commit, so it is accounted for under its source and location.</summary>
+    public ValueTask RejectAsync(in RejectedLine line, CancellationToken cancellationToken) =>
+        _queue.Writer.WriteAsync(new RejectRequest(line), cancellationToken);
 
     /// <summary>Registers a source (CTP01 connection id) or finds it, with the last sequence stored per location.</summary>
     public async Task<SourceInfo> OpenSourceAsync(string connectionId, string program, CancellationToken cancellationToken)
@@ -81,43 +130,130 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, TimeProvid
         return await request.Result.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Runs <paramref name="action"/> on the writer's connection between commits (tests inject faults with it).</summary>
+    internal async Task OnWriterAsync(Action<SqliteConnection> action, CancellationToken cancellationToken)
+    {
+        var request = new WriterActionRequest(action);
+        await _queue.Writer.WriteAsync(request, cancellationToken);
+        await request.Done.Task.WaitAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<AppendRequest>(_options.MaxBatch);
+        var appends = new List<AppendRequest>(_options.MaxBatch);
+        var rejects = new List<RejectedLine>();
         var reader = _queue.Reader;
         // Not stoppingToken: the writer runs until the channel is completed and drained (StopAsync).
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
-            while (batch.Count < _options.MaxBatch && reader.TryRead(out var request))
+            var healthy = true;
+            while (healthy && appends.Count + rejects.Count < _options.MaxBatch && reader.TryRead(out var request))
             {
-                if (request is AppendRequest append)
+                switch (request)
                 {
-                    batch.Add(append);
-                    continue;
+                    case AppendRequest append:
+                        appends.Add(append);
+                        continue;
+                    case RejectRequest reject:
+                        rejects.Add(reject.Line);
+                        continue;
                 }
 
-                Commit(batch);
-                Execute((OpenSourceRequest)request);
+                healthy = Commit(appends, rejects);
+                if (healthy)
+                {
+                    Execute(request);
+                }
+                else
+                {
+                    Refuse(request);
+                }
             }
 
-            Commit(batch);
+            if (healthy && Commit(appends, rejects))
+            {
+                continue;
+            }
+
+            // Failed for good: nothing more is taken. What waits in the queue was never acknowledged (the
+            // sources' positions did not advance), so the middleware resends it to a box that can keep it.
+            _queue.Writer.TryComplete();
+            while (reader.TryRead(out var dropped))
+            {
+                Refuse(dropped);
+            }
         }
+    }
+
+    private void Refuse(Request request)
+    {
+        var problem = new InvalidOperationException($"The store takes nothing more: {Health.Problem}");
+        (request as OpenSourceRequest)?.Result.TrySetException(problem);
+        (request as WriterActionRequest)?.Done.TrySetException(problem);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        meetHost.Changed -= OnMeetChanged;
+        await _stopping.CancelAsync();
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
+        // Close only after the writer has stopped: the last commit may still be running when the host's wait ends.
+        if (ExecuteTask is { } writer)
+        {
+            await writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         _writer?.Dispose();
         _connection?.Dispose();
+        Volatile.Write(ref _health, new StoreHealth(StoreState.Closed, null, time.GetUtcNow()));
         LogClosed(Reads);
     }
 
-    private void Commit(List<AppendRequest> batch)
+    public override void Dispose()
     {
-        if (batch.Count == 0)
+        _stopping.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>
+    /// The meet folder's meet, or, when the folder cannot be read, the meet this box ran last (its event date and
+    /// zone keep placing times); a box that never had a meet keeps entries for the first meet it will load.
+    /// </summary>
+    private void OpenMeetAtStart()
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (meetHost.Loaded)
         {
-            return;
+            var ev = meetHost.Current.Event;
+            _meet = _writer!.OpenMeet(ev.Key, ev.Name, DateText(ev.Date), ev.TimeZone.Id, now);
+        }
+        else if (_writer!.LastMeet() is { Key.Length: > 0 } last)
+        {
+            _writer.Resume(last);
+            _meet = _writer.Meet;
+            meetHost.UseStoredEvent(last.Name, last.Date, last.TimeZone);
+        }
+        else
+        {
+            _meet = _writer.OpenWaitingMeet(now);
+        }
+    }
+
+    private void OnMeetChanged(Meet.Meet meet)
+    {
+        if (meet.Event.Key != Volatile.Read(ref _meet)?.Key)
+        {
+            // Through the queue: entries queued before the change still go to the meet they arrived in.
+            _queue.Writer.TryWrite(new OpenMeetRequest(meet.Event));
+        }
+    }
+
+    private bool Commit(List<AppendRequest> batch, List<RejectedLine> rejects)
+    {
+        if (batch.Count == 0 && rejects.Count == 0)
+        {
+            return true;
         }
 
         var entries = new NewLogEntry[batch.Count];
@@ -127,87 +263,156 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, TimeProvid
         }
 
         var ids = new long[entries.Length];
+        var delay = FirstRetryDelay;
         while (true)
         {
             try
             {
-                _writer!.Append(entries, ids);
+                _writer!.Append(entries, [.. rejects], ids);
+                if (Health.State != StoreState.Healthy)
+                {
+                    Volatile.Write(ref _health, new StoreHealth(StoreState.Healthy, null, null));
+                    LogRecovered();
+                }
+
                 break;
             }
-            catch (Microsoft.Data.Sqlite.SqliteException e)
+            catch (SqliteException e) when (IsTransient(e) && !_stopping.IsCancellationRequested)
             {
                 // A full or failing disk: keep the batch and retry rather than drop reads; connections wait
                 // on the full queue meanwhile, so nothing new is acknowledged either.
-                LogCommitFailed(e, batch.Count);
-                Thread.Sleep(TimeSpan.FromSeconds(1));
+                if (Health.State != StoreState.Retrying)
+                {
+                    Volatile.Write(ref _health, new StoreHealth(StoreState.Retrying, Describe(e), time.GetUtcNow()));
+                    LogCommitRetrying(e, batch.Count + rejects.Count);
+                }
+
+                _stopping.Token.WaitHandle.WaitOne(delay);
+                delay = TimeSpan.FromTicks(Math.Min(LongestRetryDelay.Ticks, delay.Ticks * 2));
+            }
+            catch (Exception e)
+            {
+                var problem = _stopping.IsCancellationRequested && e is SqliteException s && IsTransient(s)
+                    ? $"shut down while retrying: {Describe(s)}"
+                    : e is SqliteException sqlite ? Describe(sqlite) : e.Message;
+                Volatile.Write(ref _health, new StoreHealth(StoreState.Failed, problem, time.GetUtcNow()));
+                LogCommitFailed(e, batch.Count + rejects.Count, problem);
+                batch.Clear();
+                rejects.Clear();
+                return false;
             }
         }
 
         var committedAt = Stopwatch.GetTimestamp();
-        long reads = 0, guns = 0, duplicates = 0;
         for (var i = 0; i < ids.Length; i++)
         {
             CommitLatency.Record(Stopwatch.GetElapsedTime(batch[i].ArrivalTimestamp, committedAt));
-            if (ids[i] == 0)
-            {
-                duplicates++;
-            }
-            else if (entries[i].Kind == LogKind.Gun)
-            {
-                guns++;
-            }
-            else
-            {
-                reads++;
-            }
         }
 
-        Interlocked.Add(ref _reads, reads);
-        Interlocked.Add(ref _guns, guns);
-        Interlocked.Add(ref _duplicates, duplicates);
-        Volatile.Write(ref _locations, [.. _writer!.Locations.OrderBy(l => l.Name, StringComparer.Ordinal)]);
+        PublishTotals();
         batch.Clear();
-        if (_writer.NextId - 1 > LastId)
+        rejects.Clear();
+        if (_writer!.NextId - 1 > LastId)
         {
             Interlocked.Exchange(ref _lastId, _writer.NextId - 1);
             Interlocked.Exchange(ref _committed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
+
+        return true;
     }
 
-    private void Execute(OpenSourceRequest request)
+    /// <summary>
+    /// SQLite's primary result codes that can pass: busy or locked by another process, disk full, an I/O error
+    /// (a card that hiccups), out of memory. Everything else (corrupt, read-only, not a database, no permission)
+    /// does not get better by retrying.
+    /// </summary>
+    internal static bool IsTransient(SqliteException e) => (e.SqliteErrorCode & 0xFF) is 5 or 6 or 7 or 10 or 13;
+
+    private static string Describe(SqliteException e) => $"{e.Message.TrimEnd('.')} (SQLite error {e.SqliteExtendedErrorCode})";
+
+    private void Execute(Request request)
     {
         try
         {
-            request.Result.TrySetResult(_writer!.OpenSource(request.ConnectionId, request.Program, time.GetUtcNow().ToUnixTimeMilliseconds()));
+            switch (request)
+            {
+                case OpenSourceRequest open:
+                    open.Result.TrySetResult(_writer!.OpenSource(open.ConnectionId, open.Program, time.GetUtcNow().ToUnixTimeMilliseconds()));
+                    break;
+                case OpenMeetRequest meet:
+                    var ev = meet.Event;
+                    var opened = _writer!.OpenMeet(ev.Key, ev.Name, DateText(ev.Date), ev.TimeZone.Id, time.GetUtcNow().ToUnixTimeMilliseconds());
+                    Volatile.Write(ref _meet, opened);
+                    PublishTotals();
+                    LogMeetOpened(opened.Key, opened.IsNew ? "new" : "returning", opened.Id);
+                    MeetOpened?.Invoke(opened);
+                    break;
+                case WriterActionRequest action:
+                    action.Action(_connection!);
+                    action.Done.TrySetResult();
+                    break;
+            }
         }
-        catch (Exception e)
+        catch (Exception e) when (request is OpenSourceRequest or WriterActionRequest or OpenMeetRequest)
         {
-            request.Result.TrySetException(e);
+            (request as OpenSourceRequest)?.Result.TrySetException(e);
+            (request as WriterActionRequest)?.Done.TrySetException(e);
+            if (request is OpenMeetRequest)
+            {
+                LogMeetOpenFailed(e);
+            }
         }
     }
 
     private void PublishTotals()
     {
-        _locations = [.. _writer!.Locations.OrderBy(l => l.Name, StringComparer.Ordinal)];
-        _reads = _locations.Sum(l => l.Reads);
-        _guns = _locations.Sum(l => l.Guns);
+        Volatile.Write(ref _locations, [.. _writer!.Locations.OrderBy(l => l.Name, StringComparer.Ordinal)]);
+        var tallies = _writer.Tallies();
+        Volatile.Write(ref _tallies, tallies);
+        Interlocked.Exchange(ref _reads, _locations.Sum(l => l.Reads));
+        Interlocked.Exchange(ref _guns, _locations.Sum(l => l.Guns));
+        Interlocked.Exchange(ref _duplicates, tallies.Sum(t =>
+            t.Outcomes.GetValueOrDefault(LineOutcomes.Resent) + t.Outcomes.GetValueOrDefault(LineOutcomes.SameRead)));
     }
+
+    private static string? DateText(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private abstract record Request;
 
     private sealed record AppendRequest(NewLogEntry Entry, long ArrivalTimestamp) : Request;
+
+    private sealed record RejectRequest(RejectedLine Line) : Request;
+
+    private sealed record OpenMeetRequest(MeetEvent Event) : Request;
 
     private sealed record OpenSourceRequest(string ConnectionId, string Program) : Request
     {
         public TaskCompletionSource<SourceInfo> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Store open at {Path}: {Reads} reads, last log id {LastId}")]
-    private partial void LogOpened(string path, long reads, long lastId);
+    private sealed record WriterActionRequest(Action<SqliteConnection> Action) : Request
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store open at {Path}, meet '{Meet}': {Reads} reads, last log id {LastId}")]
+    private partial void LogOpened(string path, string meet, long reads, long lastId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Store closed with {Reads} reads")]
     private partial void LogClosed(long reads);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Commit of {Count} entries failed; retrying")]
-    private partial void LogCommitFailed(Exception exception, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meet '{Meet}' is open ({Kind}, meet {Id}): new entries belong to it")]
+    private partial void LogMeetOpened(string meet, string kind, long id);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Opening the meet folder's meet in the store failed; entries stay with the meet open before")]
+    private partial void LogMeetOpenFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Commit of {Count} entries failed; retrying until it succeeds (no new reads are taken meanwhile)")]
+    private partial void LogCommitRetrying(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Commits succeed again")]
+    private partial void LogRecovered();
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Commit of {Count} entries failed for good ({Problem}); the store takes nothing more until the box restarts, and the timing sources resend what was not stored")]
+    private partial void LogCommitFailed(Exception exception, int count, string problem);
 }

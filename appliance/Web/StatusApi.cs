@@ -1,6 +1,7 @@
 using Edge.Appliance.Ingest;
 using Edge.Appliance.Meet;
 using Edge.Appliance.Results;
+using System.Text.Json;
 using Edge.Appliance.Store;
 
 namespace Edge.Appliance.Web;
@@ -11,27 +12,42 @@ public static class StatusApi
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", (ReadStore store, IngestStatus ingest) =>
-            store.IsOpen && ingest.Accepting
+        {
+            var health = store.Health;
+            var storeText = health.State switch
+            {
+                StoreState.Healthy => "store open",
+                StoreState.Retrying => $"store retrying a commit since {health.Since:u}: {health.Problem}",
+                StoreState.Failed => $"store failed since {health.Since:u}: {health.Problem}",
+                var other => $"store {other.ToString().ToLowerInvariant()}",
+            };
+            return store.IsOpen && ingest.Accepting
                 ? TypedResults.Text("ok\n")
-                : TypedResults.Text($"store {(store.IsOpen ? "open" : "closed")}, timing listener {(ingest.Accepting ? "accepting" : "not accepting")}\n",
-                    statusCode: StatusCodes.Status503ServiceUnavailable));
+                : TypedResults.Text($"{storeText}, timing listener {(ingest.Accepting ? "accepting" : "not accepting")}\n",
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
 
         app.MapGet("/api/status", (ReadStore store, IngestStatus ingest, TimingEndpoint timing, MeetHost meetHost, ResultsService results) =>
         {
             var latency = store.CommitLatency.Snapshot();
             var meet = meetHost.Current.Event;
             var snapshot = results.Current;
+            var health = store.Health;
+            var openMeet = store.Meet;
             return new StatusResponse(
+                Store: new StoreStatus(JsonNamingPolicy.CamelCase.ConvertName(health.State.ToString()), health.Problem, health.Since, store.DatabasePath),
                 Reads: store.Reads,
                 Guns: store.Guns,
                 Duplicates: store.Duplicates,
                 Event: new EventStatus(meet.Name, meet.Date?.ToString("yyyy-MM-dd"), meet.TimeZone.Id),
                 Locations: [.. store.Locations.Select(l => new LocationStatus(
-                    l.Name, l.LastSequence, l.Reads, l.Guns, l.LastAtMs == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(l.LastAtMs)))],
+                    l.Name, l.LastSequence, l.Reads, l.Guns, l.LastAtMs == 0 ? null : ResultFormat.Instant(l.LastAtMs)))],
                 Connections: [.. ingest.Connections.Select(c => new ConnectionStatus(
                     c.Id, c.RemoteAddress, c.ConnectionId, c.Greeting, c.EventInfo, c.Locations, c.ConnectedAt, c.Reads))],
                 Rejected: ingest.Rejected(),
-                Meet: new MeetStatus(meetHost.Directory, meetHost.Error, snapshot.Meet.Races.Count, snapshot.Meet.Participants.Count),
+                Reconciliation: [.. store.Tallies.Select(LocationReconciliation.Of)],
+                Meet: new MeetStatus(meetHost.Directory, meetHost.Error, snapshot.Meet.Races.Count, snapshot.Meet.Participants.Count,
+                    openMeet.Key, openMeet.Id, meetHost.Loaded),
                 Results: new ResultsStatus(snapshot.LastLogId, snapshot.Version, snapshot.UnknownTagCount, results.LastRebuild.Elapsed.TotalMilliseconds),
                 Process: ProcessStatus.Now(),
                 Sync: SyncStatusReader.Read(Path.GetDirectoryName(store.DatabasePath)!),
@@ -49,6 +65,7 @@ public static class StatusApi
     }
 
     public sealed record StatusResponse(
+        StoreStatus Store,
         long Reads,
         long Guns,
         long Duplicates,
@@ -56,6 +73,7 @@ public static class StatusApi
         IReadOnlyList<LocationStatus> Locations,
         IReadOnlyList<ConnectionStatus> Connections,
         IReadOnlyDictionary<string, long> Rejected,
+        IReadOnlyList<LocationReconciliation> Reconciliation,
         MeetStatus Meet,
         ResultsStatus Results,
         ProcessStatus Process,
@@ -72,14 +90,22 @@ public static class StatusApi
         }
     }
 
-    /// <summary>The meet folder; <c>error</c> says why its latest edit was not taken (the last good meet keeps running).</summary>
-    public sealed record MeetStatus(string? Dir, string? Error, int Races, int Participants);
+    /// <summary>
+    /// The meet folder; <c>error</c> says why its latest edit was not taken (the last good meet keeps running), and
+    /// <c>loaded</c> is false while no good folder has been read since start (results wait for one). <c>key</c> and
+    /// <c>id</c> name the stored meet new reads belong to.
+    /// </summary>
+    public sealed record MeetStatus(string? Dir, string? Error, int Races, int Participants, string Key, long Id, bool Loaded);
+
+    /// <summary>The store's writer: <c>healthy</c>, <c>retrying</c> (with the problem and since when) or <c>failed</c>.</summary>
+    public sealed record StoreStatus(string State, string? Problem, DateTimeOffset? Since, string Path);
 
     /// <summary>How far the results engine has applied the log.</summary>
     public sealed record ResultsStatus(long LastLogId, long Version, long UnknownTags, double LastRebuildMs);
 
     public sealed record EventStatus(string Name, string? Date, string TimeZone);
 
+    /// <summary><c>lastReadAt</c> is null before the first read, and for a read at an instant out of range.</summary>
     public sealed record LocationStatus(string Name, long LastSequence, long Reads, long Guns, DateTimeOffset? LastReadAt);
 
     public sealed record ConnectionStatus(
