@@ -46,7 +46,7 @@ public sealed partial class Ctp01ConnectionHandler(
         {
             reason = e.Message;
         }
-        catch (Exception e) when (e is ChannelClosedException or InvalidOperationException && store.Health.State == StoreState.Failed)
+        catch (Exception) when (store.Health.State == StoreState.Failed)
         {
             // The store cannot keep reads: the middleware holds them and resends after the resume.
             reason = $"store failed: {store.Health.Problem}";

@@ -130,6 +130,9 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         return await request.Result.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>The writer's connection, for tests that change its limits while it retries.</summary>
+    internal SqliteConnection? WriterConnection => _connection;
+
     /// <summary>Runs <paramref name="action"/> on the writer's connection between commits (tests inject faults with it).</summary>
     internal async Task OnWriterAsync(Action<SqliteConnection> action, CancellationToken cancellationToken)
     {
@@ -163,6 +166,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
                 if (healthy)
                 {
                     Execute(request);
+                    healthy = Health.State != StoreState.Failed;
                 }
                 else
                 {
@@ -355,6 +359,12 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         }
         catch (Exception e) when (request is OpenSourceRequest or WriterActionRequest or OpenMeetRequest)
         {
+            if (e is SqliteException sqlite && !IsTransient(sqlite))
+            {
+                Volatile.Write(ref _health, new StoreHealth(StoreState.Failed, Describe(sqlite), time.GetUtcNow()));
+                LogCommitFailed(e, 0, Describe(sqlite));
+            }
+
             (request as OpenSourceRequest)?.Result.TrySetException(e);
             (request as WriterActionRequest)?.Done.TrySetException(e);
             if (request is OpenMeetRequest)

@@ -1,0 +1,181 @@
+using System.Net;
+using System.Text.Json;
+using Edge.Appliance.Store;
+using Edge.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Edge.Tests.Ingest;
+
+/// <summary>What a timer relies on at 6 a.m.: garbled lines never break pages, counts reconcile, a failing store says so.</summary>
+public class TrustTests
+{
+    private const string ConnectionId = "trust-0001";
+
+    private static JsonElement Reconciliation(JsonElement status, string location) =>
+        status.GetProperty("reconciliation").EnumerateArray().Single(r => r.GetProperty("location").GetString() == location);
+
+    [Fact]
+    public async Task A_garbled_time_is_refused_with_its_reason_and_every_page_keeps_answering_after_a_restart()
+    {
+        var dataDir = TempDir.Create("garbled");
+        using var meet = TestMeet.Standard();
+        await using (var box = await TestBox.StartAsync(dataDir, meet.Setting, "--Timing:TimeFormat=unix"))
+        {
+            using var client = await RawClient.ConnectAsync(box.TimingPort);
+            await client.HandshakeAsync(ConnectionId, "finish");
+            await client.SendAsync(
+                "CT01_33~1~finish~100~999999999999~1~0F2A38~1",           // unix seconds far past any calendar
+                "CT01_33~2~finish~101~9999-12-31T00:00:00.00Z~1~0F2A38~1", // a roster tag, year 9999
+                "CT01_33~3~finish~102~1777737600.25~1~0F2A38~1");          // a good read
+            await box.WaitForReadsAsync(1);
+            await box.WaitUntilAsync(s => Reconciliation(s, "finish").GetProperty("received").GetInt64() == 3, TimeSpan.FromSeconds(10), "3 lines tallied");
+            Assert.Equal(1, await box.RejectedAsync("badTime"));
+            Assert.Equal(1, await box.RejectedAsync("timeOutOfRange"));
+        }
+
+        await using (var box = await TestBox.StartAsync(dataDir, meet.Setting))
+        {
+            foreach (var page in new[] { "/api/unknown-tags", "/", "/races/10k", "/participants/101", "/participants/102", "/api/races/10k/results", "/finishers" })
+            {
+                using var response = await box.Http.GetAsync(page);
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{page}: {response.StatusCode}");
+            }
+
+            // Kept durably: the counts a timer compares with SimpleClient's survive the restart.
+            var finish = Reconciliation(await box.StatusAsync(), "finish");
+            Assert.Equal(ConnectionId, finish.GetProperty("source").GetString());
+            Assert.Equal(3, finish.GetProperty("lastSequence").GetInt64());
+            Assert.Equal(1, finish.GetProperty("stored").GetInt64());
+            Assert.Equal(1, finish.GetProperty("rejected").GetProperty("badTime").GetInt64());
+            Assert.Equal(1, finish.GetProperty("rejected").GetProperty("timeOutOfRange").GetInt64());
+            Assert.Equal(0, finish.GetProperty("missing").GetInt64());
+        }
+
+        TempDir.Delete(dataDir);
+    }
+
+    [Fact]
+    public async Task Pull_mode_counts_refused_lines_and_asks_again_when_an_answer_falls_short()
+    {
+        await using var box = await TestBox.StartAsync(null, "--Timing:StreamMode=pull", "--Timing:PullBatch=3",
+            "--Timing:PullIdleDelay=00:00:10", "--Timing:PullTimeout=00:00:01");
+        using var client = await RawClient.ConnectAsync(box.TimingPort);
+        await client.HandshakeAsync(ConnectionId);
+        await client.SendAsync("ack~getlocations~finish");
+        Assert.Equal("getdata~3~finish~1", await client.ReadLineAsync());
+        // One line of the three is garbled: the batch is still complete.
+        await client.SendAsync("ack~getdata~3",
+            "CT01_33~1~finish~101~2026-05-02T08:41:23.45~1~0FA22E~2",
+            "CT01_33~2~finish~102~garbled~1~0FA22E~2",
+            "CT01_33~3~finish~103~2026-05-02T08:42:00.00~1~0FA22E~2");
+        Assert.Equal("getdata~3~finish~4", await client.ReadLineAsync(TimeSpan.FromSeconds(0.9)));
+        // Three announced, one sent: after the pull timeout the box asks again from where it got to.
+        await client.SendAsync("ack~getdata~3", "CT01_33~4~finish~104~2026-05-02T08:43:00.00~1~0FA22E~2");
+        Assert.Equal("getdata~3~finish~5", await client.ReadLineAsync(TimeSpan.FromSeconds(10)));
+        await box.WaitForReadsAsync(3);
+        var finish = Reconciliation(await box.StatusAsync(), "finish");
+        Assert.Equal((4L, 3L, 0L), (finish.GetProperty("received").GetInt64(), finish.GetProperty("stored").GetInt64(), finish.GetProperty("missing").GetInt64()));
+    }
+
+    [Fact]
+    public async Task A_connection_lists_every_location_it_streams()
+    {
+        await using var box = await TestBox.StartAsync();
+        using var client = await RawClient.ConnectAsync(box.TimingPort);
+        await client.HandshakeAsync(ConnectionId, "start");
+        await client.SendAsync("CT01_33~1~finish~101~2026-05-02T08:41:23.45~1~0FA22E~2");
+        await box.WaitForReadsAsync(1);
+        var connection = Assert.Single((await box.StatusAsync()).GetProperty("connections").EnumerateArray());
+        Assert.Equal(["start", "finish"], connection.GetProperty("locations").EnumerateArray().Select(l => l.GetString()));
+    }
+
+    [Fact]
+    public async Task A_full_disk_is_retried_and_reported_until_it_clears_and_then_every_read_is_stored()
+    {
+        await using var box = await TestBox.StartAsync();
+        box.ExpectedErrors.Add("retrying until it succeeds");
+        var store = box.Services.GetRequiredService<ReadStore>();
+        // SQLite's own "disk full": the file may not grow past the pages it has.
+        await store.OnWriterAsync(c => Exec(c, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA max_page_count = 1;"), CancellationToken.None);
+        using var client = await RawClient.ConnectAsync(box.TimingPort);
+        await client.HandshakeAsync(ConnectionId, "finish");
+        await client.SendAsync([.. Enumerable.Range(1, 300).Select(i => $"CT01_33~{i}~finish~{i}~2026-05-02T08:41:{i % 60:00}.{i % 100:00}~1~0FA22E~2")]);
+        await WaitForHealthAsync(box, h => h.Contains("retrying", StringComparison.Ordinal) && h.Contains("full", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("retrying", (await box.StatusAsync()).GetProperty("store").GetProperty("state").GetString());
+
+        await RaisePageLimitAsync(box);
+        await box.WaitForReadsAsync(300);
+        Assert.Equal("ok\n", await box.Http.GetStringAsync("/healthz"));
+    }
+
+    [Fact]
+    public async Task A_store_that_cannot_be_written_fails_for_good_says_so_and_closes_connections()
+    {
+        await using var box = await TestBox.StartAsync();
+        box.ExpectedErrors.Add("failed for good");
+        var store = box.Services.GetRequiredService<ReadStore>();
+        // Writes refused the way a read-only file refuses them (SQLITE_READONLY): retrying cannot help.
+        await store.OnWriterAsync(c => Exec(c, "PRAGMA query_only = 1;"), CancellationToken.None);
+        using var client = await RawClient.ConnectAsync(box.TimingPort);
+        await client.SendAsync("SimpleClient~0.5.0~CTP01", $"ack~getconnectionid~{ConnectionId}",
+            "CT01_33~1~finish~101~2026-05-02T08:41:23.45~1~0FA22E~2");
+        await WaitForHealthAsync(box, h => h.Contains("store failed", StringComparison.Ordinal));
+        Assert.True(await client.WaitClosedAsync(TimeSpan.FromSeconds(10)), "the connection closes so the middleware keeps the reads");
+        Assert.Equal("failed", (await box.StatusAsync()).GetProperty("store").GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Shutdown_while_a_commit_is_being_retried_ends_promptly()
+    {
+        var box = await TestBox.StartAsync();
+        box.ExpectedErrors.Add("retrying until it succeeds");
+        box.ExpectedErrors.Add("failed for good");
+        var store = box.Services.GetRequiredService<ReadStore>();
+        await store.OnWriterAsync(c => Exec(c, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA max_page_count = 1;"), CancellationToken.None);
+        using var client = await RawClient.ConnectAsync(box.TimingPort);
+        await client.HandshakeAsync(ConnectionId, "finish");
+        await client.SendAsync([.. Enumerable.Range(1, 300).Select(i => $"CT01_33~{i}~finish~{i}~2026-05-02T08:41:{i % 60:00}.{i % 100:00}~1~0FA22E~2")]);
+        await WaitForHealthAsync(box, h => h.Contains("retrying", StringComparison.Ordinal));
+        var stop = box.DisposeAsync().AsTask();
+        Assert.True(await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(20))) == stop, "the box did not stop while its writer was retrying");
+        await stop;
+        Assert.Equal(StoreState.Closed, store.Health.State);
+    }
+
+    private static async Task RaisePageLimitAsync(TestBox box)
+    {
+        // The page limit belongs to the writer's connection, and the writer is busy retrying: lift it from here
+        // (SQLite serialises calls on one connection), as freeing space on a full card would.
+        Exec(box.Services.GetRequiredService<ReadStore>().WriterConnection!, "PRAGMA max_page_count = 1073741823;");
+        await Task.CompletedTask;
+    }
+
+    private static async Task WaitForHealthAsync(TestBox box, Func<string, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        string text;
+        do
+        {
+            using var response = await box.Http.GetAsync("/healthz");
+            text = await response.Content.ReadAsStringAsync();
+            if (condition(text))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Fail($"healthz never matched; last: {text}");
+    }
+
+    private static void Exec(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
