@@ -36,4 +36,38 @@ public class DemoTests
         using var home = await box.Http.GetAsync("/");
         Assert.Contains("Demo 10K", await home.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task The_demo_keeps_its_own_database_and_each_run_is_a_meet_of_its_own()
+    {
+        var dataDir = TempDir.Create("demo-isolation");
+        string firstDemo;
+        await using (var demo = await TestBox.StartAsync(dataDir, "--demo", "--Edge:DemoParticipants=20", "--Edge:DemoReadsPerSecond=400"))
+        {
+            await demo.WaitForReadsAsync(10);
+            firstDemo = (await demo.StatusAsync()).GetProperty("meet").GetProperty("key").GetString()!;
+            Assert.StartsWith("demo-", firstDemo, StringComparison.Ordinal);
+        }
+
+        await Task.Delay(1100); // demo meets are named to the second
+        await using (var again = await TestBox.StartAsync(dataDir, "--demo", "--Edge:DemoParticipants=20", "--Edge:DemoReadsPerSecond=1"))
+        {
+            var status = await again.StatusAsync();
+            Assert.NotEqual(firstDemo, status.GetProperty("meet").GetProperty("key").GetString());
+            Assert.True(status.GetProperty("reads").GetInt64() < 10, "a second demo starts clean");
+        }
+
+        // A real meet on the same data folder sees none of it: no reads, no gun, no finishers.
+        using var meet = TestMeet.Standard();
+        await using (var real = await TestBox.StartAsync(dataDir, meet.Setting))
+        {
+            var status = await real.StatusAsync();
+            Assert.Equal(0, status.GetProperty("reads").GetInt64());
+            Assert.Equal(0, status.GetProperty("guns").GetInt64());
+            var results = real.Services.GetRequiredService<ResultsService>().Current;
+            Assert.Equal(0, results.Race("10k")!.Counts.Finished);
+        }
+
+        TempDir.Delete(dataDir);
+    }
 }
