@@ -31,6 +31,7 @@ need_packages() { # what the tests need (mosquitto broker and client library, TL
   need curl curl || failed=1
   need mosquitto mosquitto || failed=1
   need mosquitto_passwd mosquitto || failed=1
+  need mosquitto_sub mosquitto-clients || failed=1 # docs/SYNC.md watches the broker with it
   need_file "/usr/lib/$(uname -m)-linux-gnu/libmosquitto.so.1" libmosquitto1 || failed=1
   need openssl openssl || failed=1
   need chromium chromium || failed=1

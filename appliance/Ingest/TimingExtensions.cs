@@ -1,6 +1,8 @@
 using System.Net;
 using Edge.Appliance.Meet;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -69,7 +71,11 @@ public static class TimingExtensions
         {
             var endpoint = app.Services.GetRequiredService<TimingEndpoint>();
             app.Services.GetRequiredService<IngestStatus>().Accepting = true;
-            app.Logger.LogInformation("Timing listener (CTP01) accepting on {Endpoint}", endpoint.Address);
+            // The host's own "Now listening on" lines would call the CTP01 port http:// (it is silenced in
+            // appsettings.json); say what each port serves instead.
+            var web = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+                .Where(a => new Uri(a).Port != endpoint.Address?.Port) ?? [];
+            app.Logger.LogInformation("Web pages on {Urls}; timing listener (CTP01) accepting on {Endpoint}", string.Join(", ", web), endpoint.Address);
         });
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<IngestStatus>().Accepting = false);
         _ = app.Services.GetRequiredService<IOptions<TimingOptions>>().Value;

@@ -105,6 +105,15 @@ public sealed class ResultsEngine
         _snapshot = Publish().Version > 0 ? _snapshot : null;
     }
 
+    /// <summary>From one stored instant to another; total, whatever a database from an older build holds.</summary>
+    private static TimeSpan Elapsed(long fromMs, long toMs)
+    {
+        var ms = (double)toMs - fromMs;
+        return ms >= TimeSpan.MaxValue.TotalMilliseconds ? TimeSpan.MaxValue
+            : ms <= TimeSpan.MinValue.TotalMilliseconds ? TimeSpan.MinValue
+            : TimeSpan.FromMilliseconds(toMs - fromMs);
+    }
+
     public long LastLogId => _lastLogId;
 
     /// <summary>Moves past log ids that held nothing for this engine (another meet's entries), so tailing goes on after them.</summary>
@@ -451,15 +460,15 @@ public sealed class ResultsEngine
             var split = FirstAt(reads, pointId, chipStart is { } c ? c + 1 : long.MinValue);
             if (split >= 0)
             {
-                splits!.Add(new SplitTime(point.Location, point.Km, reads[split].AtMs, chipStart is { } c2 ? TimeSpan.FromMilliseconds(reads[split].AtMs - c2) : TimeSpan.Zero));
+                splits!.Add(new SplitTime(point.Location, point.Km, reads[split].AtMs, chipStart is { } c2 ? Elapsed(c2, reads[split].AtMs) : TimeSpan.Zero));
             }
         }
 
         var minimumMs = (long)race.MinimumTime.TotalMilliseconds;
         var finishAt = FirstAt(reads, state.FinishId, chipStart is { } c3 ? c3 + minimumMs : long.MinValue);
         long? finish = finishAt >= 0 ? reads[finishAt].AtMs : null;
-        TimeSpan? chipTime = finish is { } f && chipStart is { } cs ? TimeSpan.FromMilliseconds(f - cs) : null;
-        TimeSpan? gunTime = finish is { } f2 && gun is { } g2 ? TimeSpan.FromMilliseconds(f2 - g2) : null;
+        TimeSpan? chipTime = finish is { } f && chipStart is { } cs ? Elapsed(cs, f) : null;
+        TimeSpan? gunTime = finish is { } f2 && gun is { } g2 ? Elapsed(g2, f2) : null;
         var last = reads.Count > 0 ? reads[^1] : (Read?)null;
         var status = _derived.Dq.ContainsKey(p.Bib) ? ParticipantStatus.Dq
             : _derived.Dnf.Contains(p.Bib) ? ParticipantStatus.Dnf

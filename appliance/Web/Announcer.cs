@@ -35,12 +35,20 @@ public static class Announcer
             }
 
             var at = row.Splits.LastOrDefault(s => s.Location == split.Location);
-            if (at is null || at.Elapsed <= TimeSpan.Zero)
+            if (at is null || at.Elapsed <= TimeSpan.Zero || ResultFormat.Instant(at.AtMs) is null)
             {
                 continue;
             }
 
-            var rest = at.Elapsed / splitKm * remainingKm;
+            // Checked in ticks before it becomes a TimeSpan (whose arithmetic throws past its range): a split read at
+            // an absurd instant predicts an absurd finish, and such a runner is left off the board rather than failing it.
+            var restTicks = at.Elapsed.Ticks / splitKm * remainingKm;
+            if (at.Elapsed > ResultFormat.LongestTime || restTicks > ResultFormat.LongestTime.Ticks)
+            {
+                continue;
+            }
+
+            var rest = TimeSpan.FromTicks((long)restTicks);
             coming.Add(new Approaching(row, at.AtMs + (long)rest.TotalMilliseconds, at.Elapsed + rest));
         }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using Edge.Appliance.Meet;
+using Microsoft.Extensions.Options;
 
 namespace Edge.Appliance.Web;
 
@@ -11,7 +12,7 @@ namespace Edge.Appliance.Web;
 /// to the results home page, which the phone then shows in its sign-in window. Requests for the box's own
 /// address or name are never redirected.
 /// </summary>
-public sealed class CaptivePortal(MeetHost meetHost, IConfiguration configuration) : IMiddleware
+public sealed class CaptivePortal(MeetHost meetHost, IOptions<WebOptions> options, TimeProvider time) : IMiddleware
 {
     /// <summary>The probe paths the platforms use; listed for operators and tests, every unknown host is redirected alike.</summary>
     public static readonly IReadOnlyList<(string Host, string Path)> Probes =
@@ -29,8 +30,11 @@ public sealed class CaptivePortal(MeetHost meetHost, IConfiguration configuratio
         ("detectportal.firefox.com", "/success.txt"),
     ];
 
-    private readonly string[] _names = [.. (configuration["Web:HostNames"] ?? "")
-        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+    /// <summary>How long the box's interface addresses are kept before they are looked up again.</summary>
+    private static readonly TimeSpan AddressLifetime = TimeSpan.FromSeconds(10);
+
+    private readonly string[] _names = options.Value.HostNameList();
+    private Lookup? _localAddresses;
 
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -82,7 +86,7 @@ public sealed class CaptivePortal(MeetHost meetHost, IConfiguration configuratio
 
     private static string MachineName { get; } = Dns.GetHostName();
 
-    private static bool IsOwnAddress(IPAddress address, IPAddress? local)
+    private bool IsOwnAddress(IPAddress address, IPAddress? local)
     {
         address = Plain(address);
         if (IPAddress.IsLoopback(address) || local is not null && Plain(local).Equals(address))
@@ -95,13 +99,13 @@ public sealed class CaptivePortal(MeetHost meetHost, IConfiguration configuratio
 
     private static IPAddress Plain(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
-    private static (DateTime At, HashSet<IPAddress> Addresses) _localAddresses = (DateTime.MinValue, []);
-
-    /// <summary>The box's interface addresses, looked up at most every 10 s (interfaces come and go: tethers, dongles).</summary>
-    private static HashSet<IPAddress> LocalAddresses()
+    /// <summary>
+    /// The box's interface addresses, looked up at most every 10 s (interfaces come and go: tethers, dongles).
+    /// Timed on the monotonic clock: chrony steps the wall clock, and a step back must not freeze the list.
+    /// </summary>
+    private HashSet<IPAddress> LocalAddresses()
     {
-        var cached = _localAddresses;
-        if (DateTime.UtcNow - cached.At < TimeSpan.FromSeconds(10))
+        if (_localAddresses is { } cached && time.GetElapsedTime(cached.At) < AddressLifetime)
         {
             return cached.Addresses;
         }
@@ -122,9 +126,12 @@ public sealed class CaptivePortal(MeetHost meetHost, IConfiguration configuratio
             // Keep what the connection itself says.
         }
 
-        _localAddresses = (DateTime.UtcNow, addresses);
+        // Replaced whole (one reference), so concurrent requests never see half of a lookup.
+        _localAddresses = new Lookup(time.GetTimestamp(), addresses);
         return addresses;
     }
+
+    private sealed record Lookup(long At, HashSet<IPAddress> Addresses);
 }
 
 /// <summary>The box's own addresses as a phone sees them.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Edge.Appliance.Meet;
 using Edge.Appliance.Results;
+using Microsoft.Extensions.Options;
 
 namespace Edge.Appliance.Web;
 
@@ -17,18 +18,15 @@ public static class Displays
     public const int DivisionsPerPage = 3;
     public const int AnnouncerRows = 6;
 
-    /// <summary>How long a leaderboard page stays up before the next (<c>Web:DisplayCycle</c>).</summary>
-    public static readonly TimeSpan DefaultCycle = TimeSpan.FromSeconds(10);
-
     public static IEndpointRouteBuilder MapDisplays(this IEndpointRouteBuilder app)
     {
         app.MapGet("/d/{id}", Display);
         return app;
     }
 
-    private static Task Display(HttpContext context, string id, ResultsService results, PageCache cache, IConfiguration configuration)
+    private static Task Display(HttpContext context, string id, ResultsService results, PageCache cache, IOptions<WebOptions> options)
     {
-        var cycle = configuration.GetValue("Web:DisplayCycle", DefaultCycle);
+        var cycle = options.Value.DisplayCycle;
         id = WebInput.Route(id, "display", WebInput.MaxIdLength);
         var snapshot = results.Current;
         var display = snapshot.Meet.Displays.FirstOrDefault(d => d.Id == id) ?? throw new NotFoundException("There is no display with that address.");
@@ -197,7 +195,7 @@ public static class Displays
             {
                 var row = a.Row;
                 html.Add($"<tr><td class=\"r\">{row.Bib}</td><td>{row.Name} <span class=\"s\">{row.Participant.Hometown} · {row.Division}</span></td>");
-                html.Add($"<td class=\"r\">~{PhonePages.Clock(a.ExpectedFinishMs, meet)}<br><span class=\"s\">{ResultFormat.Time(a.ExpectedTime)[..^3]}</span></td></tr>");
+                html.Add($"<td class=\"r\">~{PhonePages.Clock(a.ExpectedFinishMs, meet)}<br><span class=\"s\">{ResultFormat.Time(a.ExpectedTime, hundredths: false)}</span></td></tr>");
             }
 
             html.Raw("</tbody></table>");

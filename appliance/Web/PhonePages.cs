@@ -180,7 +180,7 @@ public static class PhonePages
             html.Add($"<span class=\"s\">#{row.Bib}{Detail(row.Division)}{Detail(row.Participant.Hometown)}</span></td>");
             if (row.Status == ParticipantStatus.Finished)
             {
-                html.Add($"<td class=\"r\">{ResultFormat.Time(row.ChipTime)}<br><span class=\"s\">{ResultFormat.Pace(row.PacePerKm)}/km</span></td></tr>");
+                html.Add($"<td class=\"r\">{ResultFormat.Time(row.ChipTime)}<br><span class=\"s\">{PerUnit(row.PacePerKm, "/km")}</span></td></tr>");
             }
             else
             {
@@ -437,10 +437,21 @@ public static class PhonePages
         };
     }
 
-    internal static string Clock(long atMs, Meet.Meet meet) => ResultFormat.ClockTime(atMs, meet.Event.TimeZone)[..8];
+    internal static string Clock(long atMs, Meet.Meet meet) => ResultFormat.ClockTime(atMs, meet.Event.TimeZone, hundredths: false);
 
-    internal static string PaceText(ResultRow row) =>
-        row.PacePerKm is null ? "" : $"{ResultFormat.Pace(row.PacePerKm)}/km · {ResultFormat.Pace(row.PacePerMile)}/mi";
+    /// <summary>"4:12/km · 6:45/mi"; "" when unknown, the placeholder alone when out of range.</summary>
+    internal static string PaceText(ResultRow row)
+    {
+        var perKm = PerUnit(row.PacePerKm, "/km");
+        return perKm is "" or ResultFormat.InvalidTime ? perKm : $"{perKm} · {PerUnit(row.PacePerMile, "/mi")}";
+    }
+
+    /// <summary>"4:12/km"; "" when unknown, the placeholder alone (no unit) when out of range.</summary>
+    internal static string PerUnit(TimeSpan? pace, string unit)
+    {
+        var text = ResultFormat.Pace(pace);
+        return text is "" or ResultFormat.InvalidTime ? text : text + unit;
+    }
 
     internal static string Ordinal(int? place)
     {
@@ -457,6 +468,23 @@ public static class PhonePages
 
     private static Markup Selected(bool selected) => new(selected ? " selected" : "");
 
-    private static string SegmentPace(double? km, TimeSpan elapsed, double lastKm, TimeSpan lastElapsed) =>
-        km is { } k && k > lastKm ? ResultFormat.Pace((elapsed - lastElapsed) / (k - lastKm)) + "/km" : "";
+    /// <summary>
+    /// The pace between two timing points. Worked out in seconds, not TimeSpan arithmetic, which throws past its
+    /// range: a read at an absurd instant over a short segment gets there.
+    /// </summary>
+    internal static string SegmentPace(double? km, TimeSpan elapsed, double lastKm, TimeSpan lastElapsed)
+    {
+        if (km is not { } k || !(k > lastKm))
+        {
+            return "";
+        }
+
+        var perKm = (elapsed.TotalSeconds - lastElapsed.TotalSeconds) / (k - lastKm);
+        return perKm switch
+        {
+            not > 0 => "",
+            _ when perKm > ResultFormat.LongestTime.TotalSeconds => ResultFormat.InvalidTime,
+            _ => PerUnit(TimeSpan.FromSeconds(perKm), "/km"),
+        };
+    }
 }

@@ -7,7 +7,7 @@ namespace Edge.Appliance.Web;
 /// <summary>
 /// The results as JSON for tools and the cloud: <c>/api/races</c>, <c>/api/races/{id}/results</c>,
 /// <c>/api/participants</c> and <c>/api/participants/{bib}</c>. Times are "h:mm:ss.ff", clock times the event's
-/// local "HH:mm:ss.ff"; unknown values are null.
+/// local "HH:mm:ss.ff"; unknown values, and times out of range (a read at an absurd instant), are null.
 /// </summary>
 public static class ResultsApi
 {
@@ -34,7 +34,7 @@ public static class ResultsApi
             var c = r?.Counts ?? new RaceCounts(0, 0, 0, 0, 0, 0);
             return new RaceJson(
                 race.Id, race.Name, race.DistanceKm, race.RankBy == RankBy.Gun ? "gun" : "chip",
-                r?.GunMs is { } gun ? ResultFormat.ClockTime(gun, snapshot.Meet.Event.TimeZone) : null,
+                r?.GunMs is { } gun ? Clock(gun, snapshot.Meet.Event.TimeZone) : null,
                 [.. race.TimingPoints.Select(t => new TimingPointJson(t.Location, t.Role.ToString().ToLowerInvariant(), t.Km))],
                 new CountsJson(c.Registered, c.Started, c.OnCourse, c.Finished, c.Dnf, c.Dq, c.StillOut, c.Total));
         }).ToList()));
@@ -75,7 +75,7 @@ public static class ResultsApi
         var snapshot = results.Current;
         var page = cache.Get("api|unknown", snapshot, () => JsonPage(snapshot, new UnknownTagsJson(
             snapshot.UnknownTagCount,
-            [.. snapshot.UnknownTags.Select(u => new UnknownTagJson(u.Tag, u.Reads, u.LastLocation, ResultFormat.ClockTime(u.LastAtMs, snapshot.Meet.Event.TimeZone)))])));
+            [.. snapshot.UnknownTags.Select(u => new UnknownTagJson(u.Tag, u.Reads, u.LastLocation, Clock(u.LastAtMs, snapshot.Meet.Event.TimeZone)))])));
         return page.WriteAsync(context);
     }
 
@@ -98,20 +98,23 @@ public static class ResultsApi
         return new ResultJson(
             row.Bib, row.Name, p.FirstName, p.LastName, p.Gender, p.Age, row.Division, row.RaceId, p.City, p.State, p.Team,
             ResultFormat.Status(row.Status), Time(row.ChipTime), Time(row.GunTime), row.Place, row.GenderPlace, row.DivisionPlace,
-            Empty(ResultFormat.Pace(row.PacePerKm)), Empty(ResultFormat.Pace(row.PacePerMile)),
-            StartMs(row) is { } start ? ResultFormat.ClockTime(start, zone) : null,
-            row.FinishMs is { } finish ? ResultFormat.ClockTime(finish, zone) : null,
-            row.LastLocation, row.LastSeenMs is { } seen ? ResultFormat.ClockTime(seen, zone) : null,
-            [.. row.Splits.Select(s => new SplitJson(s.Location, s.Km, ResultFormat.Time(s.Elapsed), ResultFormat.ClockTime(s.AtMs, zone)))],
+            Shown(ResultFormat.Pace(row.PacePerKm)), Shown(ResultFormat.Pace(row.PacePerMile)),
+            StartMs(row) is { } start ? Clock(start, zone) : null,
+            row.FinishMs is { } finish ? Clock(finish, zone) : null,
+            row.LastLocation, row.LastSeenMs is { } seen ? Clock(seen, zone) : null,
+            [.. row.Splits.Select(s => new SplitJson(s.Location, s.Km, Time(s.Elapsed), Clock(s.AtMs, zone)))],
             row.Note);
     }
 
     /// <summary>When the runner started; none for a runner not seen yet (the engine counts them from the gun).</summary>
     public static long? StartMs(ResultRow row) => row.Status == ParticipantStatus.Registered ? null : row.ChipStartMs;
 
-    private static string? Time(TimeSpan? t) => Empty(ResultFormat.Time(t));
+    private static string? Time(TimeSpan? t) => Shown(ResultFormat.Time(t));
 
-    private static string? Empty(string text) => text.Length == 0 ? null : text;
+    private static string? Clock(long atMs, TimeZoneInfo zone) => Shown(ResultFormat.ClockTime(atMs, zone));
+
+    /// <summary>Unknown and out-of-range values are null: a consumer gets a time in the documented shape or none.</summary>
+    private static string? Shown(string text) => text is "" or ResultFormat.InvalidTime ? null : text;
 
     private static CachedPage JsonPage<T>(object dependency, T value) =>
         new(dependency, JsonSerializer.SerializeToUtf8Bytes(value, Json), "application/json; charset=utf-8");
@@ -119,7 +122,7 @@ public static class ResultsApi
     /// <summary><c>count</c> is every distinct unknown tag; <c>tags</c> lists the first 10,000 seen, most recently read first.</summary>
     public sealed record UnknownTagsJson(long Count, IReadOnlyList<UnknownTagJson> Tags);
 
-    public sealed record UnknownTagJson(string Tag, long Reads, string LastLocation, string LastSeen);
+    public sealed record UnknownTagJson(string Tag, long Reads, string LastLocation, string? LastSeen);
 
     public sealed record CountsJson(int Registered, int Started, int OnCourse, int Finished, int Dnf, int Dq, int StillOut, int Total);
 
@@ -127,7 +130,7 @@ public static class ResultsApi
 
     public sealed record RaceJson(string Id, string Name, double DistanceKm, string RankBy, string? GunTime, IReadOnlyList<TimingPointJson> TimingPoints, CountsJson Counts);
 
-    public sealed record SplitJson(string Location, double? Km, string Time, string At);
+    public sealed record SplitJson(string Location, double? Km, string? Time, string? At);
 
     public sealed record ResultJson(
         string Bib, string Name, string FirstName, string LastName, string Gender, int? Age, string? Division, string Race,

@@ -3,6 +3,7 @@ using System.Text;
 using System.Threading.Channels;
 using Edge.Appliance.Results;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace Edge.Appliance.Web;
 
@@ -12,21 +13,11 @@ namespace Edge.Appliance.Web;
 /// but intermediate refreshes, and the engine is never held up by a phone.
 /// </summary>
 public sealed partial class LiveUpdates(
-    ResultsService results, IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<LiveUpdates> logger) : BackgroundService
+    ResultsService results, IOptions<WebOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<LiveUpdates> logger) : BackgroundService
 {
     private readonly Lock _lock = new();
+    private readonly WebOptions _options = options.Value;
     private LiveClient[] _clients = [];
-
-    /// <summary>Most clients connected at once; more are answered 503 and their EventSource retries later.</summary>
-    public int MaxClients { get; } = configuration.GetValue("Web:MaxLiveClients", 5_000);
-
-    /// <summary>
-    /// A page that follows a whole race (or everything) is told at most once per interval; the first change after a
-    /// quiet spell goes out at once. A page that follows one runner is told at once when that runner's row changes.
-    /// </summary>
-    public TimeSpan Interval { get; } = configuration.GetValue("Web:LiveInterval", TimeSpan.FromSeconds(1));
-
-    public TimeSpan Heartbeat { get; } = configuration.GetValue("Web:LiveHeartbeat", TimeSpan.FromSeconds(15));
 
     public int Count => Volatile.Read(ref _clients).Length;
 
@@ -34,7 +25,7 @@ public sealed partial class LiveUpdates(
     {
         lock (_lock)
         {
-            if (_clients.Length >= MaxClients)
+            if (_clients.Length >= _options.MaxLiveClients)
             {
                 return null;
             }
@@ -74,14 +65,14 @@ public sealed partial class LiveUpdates(
             {
                 // Live pages are a convenience; the box goes on timing. Listen again after a pause.
                 LogFailed(e);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
             }
         }
     }
 
     /// <summary>
     /// <c>GET /events?race=ID&amp;bib=BIB&amp;v=VERSION</c>: a server-sent event stream. Each <c>change</c> event carries
-    /// the snapshot version (also its id) and the bibs that changed or finished; a comment every 15 s keeps
+    /// the snapshot version (also its id) and the bibs that changed or finished; a comment every <c>Web:LiveHeartbeat</c> keeps
     /// proxies and phones from closing an idle connection. A client that was away (its <c>Last-Event-ID</c>, or
     /// the <c>v</c> its page was rendered at, is not the current version) is told to refresh at once.
     /// </summary>
@@ -132,7 +123,7 @@ public sealed partial class LiveUpdates(
 
             await response.WriteAsync(first.ToString(), aborted).ConfigureAwait(false);
             await response.Body.FlushAsync(aborted).ConfigureAwait(false);
-            await client.RunAsync(response, Interval, Heartbeat, aborted).ConfigureAwait(false);
+            await client.RunAsync(response, _options.LiveInterval, _options.LiveHeartbeat, time, aborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -213,15 +204,19 @@ public sealed class LiveClient(string? raceId, string? bib)
         }
     }
 
-    internal async Task RunAsync(HttpResponse response, TimeSpan interval, TimeSpan heartbeat, CancellationToken aborted)
+    /// <summary>
+    /// Sends this client's notices until it goes. Intervals are measured on the monotonic clock: the box has no
+    /// battery-backed clock and chrony steps its wall clock, by hours after a cold start, in either direction.
+    /// </summary>
+    internal async Task RunAsync(HttpResponse response, TimeSpan interval, TimeSpan heartbeat, TimeProvider time, CancellationToken aborted)
     {
         var reader = _queue.Reader;
-        var lastSent = DateTime.MinValue;
+        long? lastSent = null;
         var bibs = new List<string>();
         var finished = new List<string>();
         while (!aborted.IsCancellationRequested)
         {
-            if (!await WaitAsync(reader, heartbeat, aborted).ConfigureAwait(false))
+            if (!await WaitAsync(reader, heartbeat, time, aborted).ConfigureAwait(false))
             {
                 await response.WriteAsync(": ping\n\n", aborted).ConfigureAwait(false);
                 await response.Body.FlushAsync(aborted).ConfigureAwait(false);
@@ -229,15 +224,15 @@ public sealed class LiveClient(string? raceId, string? bib)
             }
 
             var direct = Drain(reader, bibs, finished, out var version);
-            var wait = lastSent + interval - DateTime.UtcNow;
+            var wait = Remaining(lastSent, interval, time);
             while (!direct && wait > TimeSpan.Zero)
             {
                 // Coalesce: gather what else arrives during the rest of the interval, unless this runner's row changes.
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                timeout.CancelAfter(wait);
+                using var timeout = new CancellationTokenSource(wait, time);
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(aborted, timeout.Token);
                 try
                 {
-                    await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+                    await reader.WaitToReadAsync(either.Token).ConfigureAwait(false);
                     direct = Drain(reader, bibs, finished, out var newer) || direct;
                     version = Math.Max(version, newer);
                 }
@@ -246,10 +241,10 @@ public sealed class LiveClient(string? raceId, string? bib)
                     break;
                 }
 
-                wait = lastSent + interval - DateTime.UtcNow;
+                wait = Remaining(lastSent, interval, time);
             }
 
-            lastSent = DateTime.UtcNow;
+            lastSent = time.GetTimestamp();
             await response.WriteAsync(LiveUpdates.Event(version, bibs, finished), aborted).ConfigureAwait(false);
             await response.Body.FlushAsync(aborted).ConfigureAwait(false);
             bibs.Clear();
@@ -257,13 +252,17 @@ public sealed class LiveClient(string? raceId, string? bib)
         }
     }
 
-    private static async Task<bool> WaitAsync(ChannelReader<(ResultsChange, bool)> reader, TimeSpan heartbeat, CancellationToken aborted)
+    /// <summary>What is left of the interval since the last event; nothing before the first.</summary>
+    private static TimeSpan Remaining(long? lastSent, TimeSpan interval, TimeProvider time) =>
+        lastSent is { } sent ? interval - time.GetElapsedTime(sent) : TimeSpan.Zero;
+
+    private static async Task<bool> WaitAsync(ChannelReader<(ResultsChange, bool)> reader, TimeSpan heartbeat, TimeProvider time, CancellationToken aborted)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(heartbeat);
+        using var timeout = new CancellationTokenSource(heartbeat, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(aborted, timeout.Token);
         try
         {
-            return await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+            return await reader.WaitToReadAsync(either.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
         {

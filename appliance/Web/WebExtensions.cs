@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using Edge.Appliance.Meet;
 using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.Extensions.Options;
 
 namespace Edge.Appliance.Web;
 
@@ -10,6 +11,8 @@ public static class WebExtensions
 {
     public static IHostApplicationBuilder AddResultsWeb(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidation>();
         builder.Services.AddSingleton<PageCache>();
         builder.Services.AddSingleton<CaptivePortal>();
         builder.Services.AddSingleton<LiveUpdates>();
