@@ -7,7 +7,10 @@ public static class Csv
 {
     public sealed record Row(int Line, IReadOnlyList<string> Fields);
 
-    /// <summary>Splits the text into rows, each with the line it starts on; a quote left open names its line.</summary>
+    /// <summary>
+    /// Splits the text into rows, each with the line it starts on. Rows end in CRLF, LF or a lone CR (old Mac
+    /// exports); a quote left open, or text after a closing quote, names its line.
+    /// </summary>
     public static List<Row> Parse(string text, string path)
     {
         var rows = new List<Row>();
@@ -16,11 +19,13 @@ public static class Csv
         var line = 1;
         var rowLine = 1;
         var quoted = false;
+        var closed = false;
         var quoteLine = 0;
         var i = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
         for (; i < text.Length; i++)
         {
             var c = text[i];
+            var crlf = c == '\r' && i + 1 < text.Length && text[i + 1] == '\n';
             if (quoted)
             {
                 if (c == '"')
@@ -33,11 +38,12 @@ public static class Csv
                     else
                     {
                         quoted = false;
+                        closed = true;
                     }
                 }
                 else
                 {
-                    if (c == '\n')
+                    if (c == '\n' || (c == '\r' && !crlf))
                     {
                         line++;
                     }
@@ -46,6 +52,16 @@ public static class Csv
                 }
 
                 continue;
+            }
+
+            if (closed && c is not (',' or '\r' or '\n'))
+            {
+                if (c is ' ' or '\t')
+                {
+                    continue;
+                }
+
+                throw new MeetException(path, $"line {line}: '{MeetLoader.Printable(c.ToString())}' follows a closing quote (a quote inside a quoted field is written twice: \"\")");
             }
 
             switch (c)
@@ -57,14 +73,16 @@ public static class Csv
                 case ',':
                     fields.Add(field.ToString());
                     field.Clear();
+                    closed = false;
                     break;
-                case '\r':
+                case '\r' when crlf:
                     break;
-                case '\n':
+                case '\r' or '\n':
                     fields.Add(field.ToString());
                     field.Clear();
                     rows.Add(new Row(rowLine, [.. fields]));
                     fields.Clear();
+                    closed = false;
                     line++;
                     rowLine = line;
                     break;
@@ -79,7 +97,7 @@ public static class Csv
             throw new MeetException(path, $"line {quoteLine}: a quote opened here is never closed");
         }
 
-        if (field.Length > 0 || fields.Count > 0)
+        if (field.Length > 0 || fields.Count > 0 || closed)
         {
             fields.Add(field.ToString());
             rows.Add(new Row(rowLine, [.. fields]));

@@ -15,6 +15,9 @@ public sealed record Meet(
     /// <summary>No meet folder: the event default, no races, no roster. Reads are still stored and listed as unknown tags.</summary>
     public static Meet Empty { get; } = new(MeetEvent.Default, [], AgeGroups.Default, [], null, []);
 
+    /// <summary>The key that keeps this meet's data apart from other meets' (<see cref="MeetEvent.Key"/>).</summary>
+    public string Key => Event.Key;
+
     public Race? FindRace(string id) => Races.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
 }
 

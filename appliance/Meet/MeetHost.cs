@@ -52,7 +52,7 @@ public sealed partial class MeetHost : BackgroundService
     /// While the folder cannot be read: place times as the stored meet the box carries on with did (its date and
     /// zone), so reads that arrive meanwhile land where they belong once the folder is fixed.
     /// </summary>
-    public void UseStoredEvent(string name, string? date, string timeZone)
+    public void UseStoredEvent(string key, string name, string? date, string timeZone)
     {
         if (Loaded)
         {
@@ -62,7 +62,7 @@ public sealed partial class MeetHost : BackgroundService
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var z) ? z : TimeZoneInfo.Utc;
         DateOnly? day = DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.None, out var d) ? d : null;
-        Volatile.Write(ref _current, Meet.Empty with { Event = new MeetEvent(name, day, zone) });
+        Volatile.Write(ref _current, Meet.Empty with { Event = new MeetEvent(name, day, zone) { Id = key } });
     }
 
     /// <summary>Raised after a good reload, with the new meet.</summary>

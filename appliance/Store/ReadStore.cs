@@ -236,7 +236,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         {
             _writer.Resume(last);
             _meet = _writer.Meet;
-            meetHost.UseStoredEvent(last.Name, last.Date, last.TimeZone);
+            meetHost.UseStoredEvent(last.Key, last.Name, last.Date, last.TimeZone);
         }
         else
         {
