@@ -35,6 +35,7 @@ public sealed class MessageBuilder
     private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id");
     private static readonly JsonEncodedText KindName = JsonEncodedText.Encode("kind");
     private static readonly JsonEncodedText SourceName = JsonEncodedText.Encode("source");
+    private static readonly JsonEncodedText MeetName = JsonEncodedText.Encode("meet");
     private static readonly JsonEncodedText SourceIdName = JsonEncodedText.Encode("sourceId");
     private static readonly JsonEncodedText LocationName = JsonEncodedText.Encode("location");
     private static readonly JsonEncodedText SeqName = JsonEncodedText.Encode("seq");
@@ -77,7 +78,7 @@ public sealed class MessageBuilder
     /// Builds the next message from <paramref name="entries"/> starting at <paramref name="index"/>, advancing it past
     /// the entries taken: as many as fit, all of one topic. A single entry larger than the size bound goes alone.
     /// </summary>
-    public OutboxMessage Next(IReadOnlyList<LogEntry> entries, ref int index, Func<long, string> sourceName)
+    public OutboxMessage Next(IReadOnlyList<LogEntry> entries, ref int index, Func<long, string> sourceName, Func<long, string>? meetKey = null)
     {
         if (index >= entries.Count)
         {
@@ -102,7 +103,7 @@ public sealed class MessageBuilder
 
             _item.ResetWrittenCount();
             _itemWriter.Reset(_item);
-            WriteItem(_itemWriter, entry, sourceName(entry.SourceId));
+            WriteItem(_itemWriter, entry, sourceName(entry.SourceId), meetKey?.Invoke(entry.MeetId) ?? "");
             _itemWriter.Flush();
             if (count > 0 && envelope + _items.WrittenCount + 1 + _item.WrittenCount + 1 > _maxBytes)
             {
@@ -138,11 +139,13 @@ public sealed class MessageBuilder
         return new OutboxMessage(topic, first, last, count, _message.WrittenMemory);
     }
 
-    private static void WriteItem(Utf8JsonWriter w, LogEntry e, string source)
+    private static void WriteItem(Utf8JsonWriter w, LogEntry e, string source, string meet)
     {
         w.WriteStartObject();
         w.WriteNumber(IdName, e.Id);
         w.WriteString(KindName, e.Kind.Name());
+        // Which meet the entry belongs to: a box keeps many, and a consumer keeps them apart by this key.
+        w.WriteString(MeetName, meet);
         w.WriteString(SourceName, source);
         w.WriteNumber(SourceIdName, e.SourceId);
         w.WriteString(LocationName, e.Location);

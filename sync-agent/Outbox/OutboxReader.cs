@@ -19,6 +19,7 @@ public sealed class OutboxException(string message) : Exception(message);
 public sealed class OutboxReader(string dataDir) : IDisposable
 {
     private readonly Dictionary<long, string> _sources = [];
+    private readonly Dictionary<long, string> _meets = [];
     private sqlite3? _db;
     private sqlite3_stmt? _after;
     private sqlite3_stmt? _lastId;
@@ -121,7 +122,8 @@ public sealed class OutboxReader(string dataDir) : IDisposable
                     Text(statement, 8),
                     raw.sqlite3_column_int(statement, 9),
                     raw.sqlite3_column_int64(statement, 10),
-                    Text(statement, 11)));
+                    Text(statement, 11),
+                    raw.sqlite3_column_int64(statement, 12)));
             }
 
             return entries;
@@ -171,6 +173,28 @@ public sealed class OutboxReader(string dataDir) : IDisposable
         return _sources.TryGetValue(sourceId, out name) ? name : sourceId.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The key of a meet (<c>event.id</c>, or date and name), as the store's <c>meets</c> table names it; empty for entries waiting for a meet.</summary>
+    public string MeetKey(long meetId)
+    {
+        if (_meets.TryGetValue(meetId, out var key))
+        {
+            return key;
+        }
+
+        using (var statement = Prepare("SELECT id, key FROM meets"))
+        {
+            int rc;
+            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                _meets[raw.sqlite3_column_int64(statement, 0)] = Text(statement, 1);
+            }
+
+            Check(rc, raw.SQLITE_DONE);
+        }
+
+        return _meets.TryGetValue(meetId, out key) ? key : "";
+    }
+
     /// <summary>Drops the connection (after an error); the next <see cref="TryOpen"/> opens it again.</summary>
     public void Close()
     {
@@ -181,6 +205,7 @@ public sealed class OutboxReader(string dataDir) : IDisposable
         _lastId = null;
         _db = null;
         _sources.Clear();
+        _meets.Clear();
     }
 
     public void Dispose() => Close();

@@ -108,6 +108,15 @@ public sealed class SyncVerifier : IMqttEvents, IDisposable
         }
     }
 
+    /// <summary>Items received so far from one device per meet key (every item names its meet).</summary>
+    public IReadOnlyDictionary<string, long> ItemsPerMeet(string device)
+    {
+        lock (_gate)
+        {
+            return _devices.TryGetValue(device, out var t) ? new Dictionary<string, long>(t.Meets) : [];
+        }
+    }
+
     /// <summary>The last payload seen on a topic (status, participants, results), as text.</summary>
     public string? Last(string topic)
     {
@@ -281,6 +290,8 @@ public sealed class SyncVerifier : IMqttEvents, IDisposable
 
         public long Unique { get; private set; }
 
+        public Dictionary<string, long> Meets { get; } = new(StringComparer.Ordinal);
+
         public void Add(string leaf, ReadOnlySpan<byte> payload)
         {
             _messages++;
@@ -300,6 +311,8 @@ public sealed class SyncVerifier : IMqttEvents, IDisposable
                 {
                     var id = item.GetProperty("id").GetInt64();
                     var correction = CorrectionKinds.Contains(item.GetProperty("kind").GetString()!);
+                    var meet = item.GetProperty("meet").GetString()!;
+                    Meets[meet] = Meets.GetValueOrDefault(meet) + 1;
                     ok &= id > previous && id >= first && id <= last && correction == (leaf == "corrections");
                     previous = id;
                     See(id, correction);
