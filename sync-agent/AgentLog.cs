@@ -1,13 +1,5 @@
 namespace Edge.SyncAgent;
 
-public enum LogLevel
-{
-    Debug,
-    Information,
-    Warning,
-    Error,
-}
-
 /// <summary>
 /// Log lines on standard error (systemd's journal keeps them), one per event. Nothing secret is ever passed in:
 /// callers log <see cref="Cloud.CloudSettings.ToString"/>, never the settings' fields.
@@ -19,13 +11,8 @@ public sealed class AgentLog(LogLevel minimum, TextWriter? writer = null)
 
     public LogLevel Minimum { get; } = minimum;
 
-    public static LogLevel ParseLevel(string? text) => text?.Trim().ToLowerInvariant() switch
-    {
-        "trace" or "debug" => LogLevel.Debug,
-        "warning" or "warn" => LogLevel.Warning,
-        "error" or "critical" or "none" => LogLevel.Error,
-        _ => LogLevel.Information,
-    };
+    /// <summary>The level of <c>Logging:LogLevel:Default</c>; an unknown name (<see cref="LogLevels.TryParse"/> tells) is Information.</summary>
+    public static LogLevel ParseLevel(string? text) => LogLevels.TryParse(text, out var level) ? level : LogLevel.Information;
 
     public bool IsEnabled(LogLevel level) => level >= Minimum;
 

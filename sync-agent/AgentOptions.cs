@@ -37,8 +37,10 @@ public sealed class AgentOptions
     /// <summary>MQTT 5 session expiry: how long the broker keeps the agent's session after a disconnect.</summary>
     public uint SessionExpirySeconds { get; init; } = 7 * 24 * 3600;
 
+    /// <summary>How often participants and results are checked while connected.</summary>
     public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>First reconnect wait; it doubles (with jitter) up to <see cref="BackoffMax"/>.</summary>
     public TimeSpan BackoffMin { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan BackoffMax { get; init; } = TimeSpan.FromSeconds(60);
@@ -48,6 +50,9 @@ public sealed class AgentOptions
 
     /// <summary>Least time between two status file writes while busy.</summary>
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Least time between two retained <c>status</c> messages while caught up with live reads (connects and drained backlogs go at once).</summary>
+    public TimeSpan StatusMessageInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>MQTT client id; default <c>edge-sync-{deviceId}</c>.</summary>
     public string? ClientId { get; init; }
@@ -67,35 +72,62 @@ public sealed class AgentOptions
     /// <summary>Rows in flight at most: the in-flight window.</summary>
     public long WindowRows => (long)InflightMessages * MaxBatchItems;
 
+    /// <summary>
+    /// The settings, every one checked: a value that is malformed or out of its range, or a minimum above its maximum,
+    /// is a <see cref="SettingsException"/> naming each bad setting and its value (the agent then exits with code 2)
+    /// rather than a failure later, on a working thread.
+    /// </summary>
     public static AgentOptions From(AgentSettings configuration)
     {
         var sync = configuration.Section("Sync");
         var defaults = new AgentOptions();
-        return new AgentOptions
+        var problems = new List<string>();
+        var options = new AgentOptions
         {
             DataDir = Text(configuration["Edge:DataDir"]) ?? defaults.DataDir,
             MeetDir = Text(configuration["Edge:MeetDir"]),
-            ApplianceUrl = Text(sync["ApplianceUrl"]) is { } url ? new Uri(url) : defaults.ApplianceUrl,
-            MaxBatchItems = Int(sync, "MaxBatchItems", defaults.MaxBatchItems, 1, MaxItemsPerMessage),
-            MaxBatchBytes = Int(sync, "MaxBatchBytes", defaults.MaxBatchBytes, 4096, MaxBytesPerMessage),
-            InflightMessages = Int(sync, "InflightMessages", defaults.InflightMessages, 1, 1000),
-            KeepAliveSeconds = Int(sync, "KeepAliveSeconds", defaults.KeepAliveSeconds, 5, 3600),
-            SessionExpirySeconds = (uint)Int(sync, "SessionExpirySeconds", (int)defaults.SessionExpirySeconds, 0, int.MaxValue),
-            SnapshotInterval = Time(sync, "SnapshotInterval", defaults.SnapshotInterval),
-            BackoffMin = Time(sync, "BackoffMin", defaults.BackoffMin),
-            BackoffMax = Time(sync, "BackoffMax", defaults.BackoffMax),
-            ConnectTimeout = Time(sync, "ConnectTimeout", defaults.ConnectTimeout),
-            StatusInterval = Time(sync, "StatusInterval", defaults.StatusInterval),
-            ClientId = Text(sync["ClientId"]),
-            Nice = Int(sync, "Nice", defaults.Nice, 0, 19),
-            YieldAbovePerSecond = Int(sync, "YieldAbovePerSecond", defaults.YieldAbovePerSecond, 0, int.MaxValue),
-            YieldPause = Time(sync, "YieldPause", defaults.YieldPause),
+            ApplianceUrl = Url(sync, "ApplianceUrl", defaults.ApplianceUrl, problems),
+            MaxBatchItems = Int(sync, "MaxBatchItems", defaults.MaxBatchItems, 1, MaxItemsPerMessage, problems),
+            MaxBatchBytes = Int(sync, "MaxBatchBytes", defaults.MaxBatchBytes, 4096, MaxBytesPerMessage, problems),
+            InflightMessages = Int(sync, "InflightMessages", defaults.InflightMessages, 1, 1000, problems),
+            KeepAliveSeconds = Int(sync, "KeepAliveSeconds", defaults.KeepAliveSeconds, 5, 3600, problems),
+            SessionExpirySeconds = (uint)Int(sync, "SessionExpirySeconds", (int)defaults.SessionExpirySeconds, 0, int.MaxValue, problems),
+            SnapshotInterval = Time(sync, "SnapshotInterval", defaults.SnapshotInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(1), problems),
+            BackoffMin = Time(sync, "BackoffMin", defaults.BackoffMin, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), problems),
+            BackoffMax = Time(sync, "BackoffMax", defaults.BackoffMax, TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(1), problems),
+            ConnectTimeout = Time(sync, "ConnectTimeout", defaults.ConnectTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), problems),
+            StatusInterval = Time(sync, "StatusInterval", defaults.StatusInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1), problems),
+            StatusMessageInterval = Time(sync, "StatusMessageInterval", defaults.StatusMessageInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1), problems),
+            ClientId = ClientIdText(sync, problems),
+            Nice = Int(sync, "Nice", defaults.Nice, 0, 19, problems),
+            YieldAbovePerSecond = Int(sync, "YieldAbovePerSecond", defaults.YieldAbovePerSecond, 0, int.MaxValue, problems),
+            YieldPause = Time(sync, "YieldPause", defaults.YieldPause, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1), problems),
         };
+
+        if (options.BackoffMin > options.BackoffMax)
+        {
+            // Named by the one that was set (BackoffMin when both were).
+            var min = Show(sync, "BackoffMin", options.BackoffMin);
+            var max = Show(sync, "BackoffMax", options.BackoffMax);
+            problems.Add((Text(sync["BackoffMin"]) is not null ? $"Sync:BackoffMin: {min} is above Sync:BackoffMax {max}" : $"Sync:BackoffMax: {max} is below Sync:BackoffMin {min}") +
+                ": the reconnect wait starts at BackoffMin and doubles up to BackoffMax");
+        }
+
+        var level = configuration["Logging:LogLevel:Default"];
+        if (!LogLevels.TryParse(level, out _))
+        {
+            problems.Add($"Logging:LogLevel:Default: '{level!.Trim()}' is not a log level (Trace, Debug, Information, Warning, Error, Critical, None)");
+        }
+
+        return problems.Count == 0 ? options : throw new SettingsException(string.Join('\n', problems));
     }
 
     private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static int Int(AgentSettings section, string key, int fallback, int min, int max)
+    /// <summary>A setting's text as given (quoted), or the value in effect with "(the default)".</summary>
+    private static string Show(AgentSettings section, string key, TimeSpan value) => Text(section[key]) is { } text ? $"'{text}'" : $"{Format(value)} (the default)";
+
+    private static int Int(AgentSettings section, string key, int fallback, int min, int max, List<string> problems)
     {
         var text = Text(section[key]);
         if (text is null)
@@ -103,12 +135,16 @@ public sealed class AgentOptions
             return fallback;
         }
 
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new ArgumentException($"Sync:{key}: '{text}' must be a whole number from {min} to {max}");
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        problems.Add($"Sync:{key}: '{text}' must be a whole number from {min} to {max}");
+        return fallback;
     }
 
-    private static TimeSpan Time(AgentSettings section, string key, TimeSpan fallback)
+    private static TimeSpan Time(AgentSettings section, string key, TimeSpan fallback, TimeSpan min, TimeSpan max, List<string> problems)
     {
         var text = Text(section[key]);
         if (text is null)
@@ -116,8 +152,50 @@ public sealed class AgentOptions
             return fallback;
         }
 
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero
-            ? value
-            : throw new ArgumentException($"Sync:{key}: '{text}' must be a positive time like 00:00:05");
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        // TimeSpan reads a bare number as days: "5" is five days, not five seconds.
+        var days = int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? $"; '{text}' alone means {text} days" : "";
+        problems.Add($"Sync:{key}: '{text}' must be a time from {Format(min)} to {Format(max)} (hours:minutes:seconds, like {Format(fallback)}{days})");
+        return fallback;
+    }
+
+    private static Uri Url(AgentSettings section, string key, Uri fallback, List<string> problems)
+    {
+        var text = Text(section[key]);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttp && url.Host.Length > 0)
+        {
+            return url;
+        }
+
+        problems.Add($"Sync:{key}: '{text}' must be an http:// URL like {fallback}");
+        return fallback;
+    }
+
+    private static string? ClientIdText(AgentSettings section, List<string> problems)
+    {
+        var text = Text(section["ClientId"]);
+        if (text is null || (text.Length <= 256 && !text.Any(char.IsControl)))
+        {
+            return text;
+        }
+
+        problems.Add($"Sync:ClientId: '{text}' must be at most 256 characters without control characters");
+        return null;
+    }
+
+    /// <summary>A time as the settings spell it: 00:00:05, 00:00:00.25, 1.00:00:00.</summary>
+    internal static string Format(TimeSpan value)
+    {
+        var text = value.ToString("c", CultureInfo.InvariantCulture);
+        return text.Contains('.', StringComparison.Ordinal) && text.LastIndexOf('.') > text.LastIndexOf(':') ? text.TrimEnd('0') : text;
     }
 }

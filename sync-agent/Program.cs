@@ -21,9 +21,14 @@ try
 {
     options = AgentOptions.From(configuration);
 }
-catch (Exception e) when (e is ArgumentException or UriFormatException)
+catch (SettingsException e)
 {
-    log.Error(e.Message);
+    // One line per bad setting, each naming it and its value.
+    foreach (var problem in e.Message.Split('\n'))
+    {
+        log.Error(problem);
+    }
+
     return 2;
 }
 
@@ -31,7 +36,7 @@ using var stop = new CancellationTokenSource();
 // systemd stops with SIGTERM; a terminal with SIGINT. Either: finish cleanly, save the watermark, exit 0.
 using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-using var agent = new SyncAgent(options, configuration, log);
+using var agent = new SyncAgent(options, configuration, log, TimeProvider.System);
 return agent.Run(stop.Token);
 
 void Stop(PosixSignalContext context)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Edge.Store;
 using Edge.SyncAgent.Cloud;
 using Edge.SyncAgent.Mqtt;
@@ -20,12 +19,16 @@ namespace Edge.SyncAgent;
 /// </list>
 /// Nothing polls in a tight loop: the pump sleeps until the database's WAL changes, a PUBACK arrives, or the
 /// connection changes; the network thread sleeps in libmosquitto's select.
+/// Every interval (connect deadline, backoff, saves, status writes and messages, rates) is measured on the injected
+/// <see cref="TimeProvider"/>'s monotonic clock; its wall clock, which chrony may step by hours on a box without a
+/// battery clock, only gives the times the status reports.
 /// </summary>
 public sealed class SyncAgent : IDisposable
 {
     private readonly AgentOptions _options;
     private readonly AgentSettings _configuration;
     private readonly AgentLog _log;
+    private readonly TimeProvider _time;
     private readonly ConcurrentQueue<PumpEvent> _events = new();
     private readonly AutoResetEvent _pumpWake = new(false);
     private readonly AutoResetEvent _networkWake = new(false);
@@ -55,11 +58,12 @@ public sealed class SyncAgent : IDisposable
     // Log entries not yet acknowledged (pump writes, snapshot poller reads).
     private long _backlog;
 
-    public SyncAgent(AgentOptions options, AgentSettings configuration, AgentLog log)
+    public SyncAgent(AgentOptions options, AgentSettings configuration, AgentLog log, TimeProvider? time = null)
     {
         _options = options;
         _configuration = configuration;
         _log = log;
+        _time = time ?? TimeProvider.System;
         _snapshots = new SnapshotPoller(options, log, () => _current, () => Interlocked.Read(ref _backlog) > options.WindowRows);
     }
 
@@ -108,8 +112,12 @@ public sealed class SyncAgent : IDisposable
         lock (_statusGate)
         {
             _state = SyncStates.Connected;
-            _connectedAt = DateTimeOffset.UtcNow;
+            _connectedAt = _time.GetUtcNow();
             _protocol = uplink.ProtocolName;
+            // The problem that kept the agent from the broker is over: a status that says "connected" carries no
+            // error (the log keeps what it was).
+            _lastError = null;
+            _lastErrorAt = null;
         }
 
         _log.Info($"connected to {uplink.Settings.Broker} (MQTT {uplink.ProtocolName})");
@@ -191,7 +199,7 @@ public sealed class SyncAgent : IDisposable
             Uplink? uplink = null;
             try
             {
-                uplink = new Uplink(this, Interlocked.Increment(ref _generation), settings, protocol, _options, _log);
+                uplink = new Uplink(this, Interlocked.Increment(ref _generation), settings, protocol, _options, _log, _time);
                 _current = uplink;
                 error = uplink.Run(_options, () => _stop.IsCancellationRequested || ConfigChanged());
                 wasConnected = uplink.IsConnected;
@@ -248,7 +256,12 @@ public sealed class SyncAgent : IDisposable
             }
 
             SetState(SyncStates.Backoff, error, settings.Broker, settings.DeviceId);
-            _networkWake.WaitOne(delay);
+            // Until the delay has passed on the monotonic clock, the agent stops, or the configuration changes.
+            var wait = Deadline.After(_time, delay);
+            while (!wait.Expired && !_stop.IsCancellationRequested && !ConfigChanged())
+            {
+                _networkWake.WaitOne(wait.Remaining);
+            }
         }
 
         SetState(SyncStates.Stopped, null, null, null);
@@ -300,7 +313,7 @@ public sealed class SyncAgent : IDisposable
             if (error is not null)
             {
                 _lastError = error;
-                _lastErrorAt = DateTimeOffset.UtcNow;
+                _lastErrorAt = _time.GetUtcNow();
             }
             else if (state == SyncStates.Disabled)
             {
@@ -345,7 +358,10 @@ public sealed class SyncAgent : IDisposable
     {
         private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(250);
 
-        private readonly IngestPressure _pressure = new(agent._options.YieldAbovePerSecond, TimeSpan.FromSeconds(1));
+        private readonly TimeProvider _time = agent._time;
+        private readonly IngestPressure _pressure = new(agent._options.YieldAbovePerSecond, TimeSpan.FromSeconds(1), agent._time.TimestampFrequency);
+        private readonly SaveSchedule _saves = new(agent._time, agent._options.WindowRows, SaveInterval);
+        private readonly RateLimit _statusMessages = new(agent._time, agent._options.StatusMessageInterval);
         private long _lastPublishTicks;
         private long _lastRefreshTicks;
         private int _yieldWaitMs = int.MaxValue;
@@ -365,6 +381,10 @@ public sealed class SyncAgent : IDisposable
         private long _lastStatusTicks;
         private bool _outboxErrorLogged;
         private bool _drainedAnnounced;
+        // More than a window was pending since the last drain (the snapshots waited for it).
+        private bool _backlogSeen;
+        // A retained status held back by the rate limit, to go out when the interval has passed.
+        private bool _statusMessageHeld;
         private string? _outboxError;
 
         public void Run()
@@ -399,12 +419,13 @@ public sealed class SyncAgent : IDisposable
                     }
                 }
 
-                if (moved && SaveDue() || (stopping && _window.Watermark != _state.Watermark))
+                if (moved && _saves.Due(_window.Watermark - _state.Watermark, _window.Count) || (stopping && _window.Watermark != _state.Watermark))
                 {
                     Save();
                 }
 
                 var busy = Pull();
+                var statusMessageDueMs = stopping ? int.MaxValue : PublishHeldStatusMessage();
                 var statusDueMs = WriteStatus(force: stopping);
                 if (stopping)
                 {
@@ -414,7 +435,7 @@ public sealed class SyncAgent : IDisposable
                 // Woken by WAL changes, PUBACKs and connection changes; the timeout is only a safety net
                 // (and lets the rate shown in the status fall to zero after a drain).
                 var timeout = _rate > 0 || busy ? 1000 : (_uplink is null ? 30_000 : 5_000);
-                agent._pumpWake.WaitOne(Math.Min(Math.Min(timeout, statusDueMs), _yieldWaitMs));
+                agent._pumpWake.WaitOne(Math.Min(Math.Min(timeout, statusDueMs), Math.Min(_yieldWaitMs, statusMessageDueMs)));
             }
 
             _outbox.Dispose();
@@ -435,7 +456,9 @@ public sealed class SyncAgent : IDisposable
             _builder = new MessageBuilder(s.DeviceId, _options.MaxBatchItems, _options.MaxBatchBytes);
             Save();
             RefreshLastId();
-            uplink.Client.Publish(s.Topic("status"), StatusMessages.Online(s.DeviceId, _window.Watermark, _lastLogId), 1, true, out _);
+            // A state change: published at once, whatever the rate limit.
+            _statusMessages.Took();
+            PublishStatusMessage(uplink);
             _drainedAnnounced = _lastLogId <= _window.Watermark;
         }
 
@@ -463,32 +486,19 @@ public sealed class SyncAgent : IDisposable
             }
 
             _acknowledgedMessages++;
-            _lastAckAt = DateTimeOffset.UtcNow;
+            _lastAckAt = _time.GetUtcNow();
             return true;
         }
 
         /// <summary>
-        /// The watermark is saved (an fsync) once half a window of acknowledged rows has gathered, when nothing is
-        /// in flight any more, or when it is old: a few saves a second during a drain instead of one per
-        /// acknowledgement, so the agent's fsyncs do not crowd the appliance's commits. Publishing never runs
-        /// more than a window ahead of the saved watermark, so a crash still repeats at most one window.
+        /// Saves the watermark (when: <see cref="SaveSchedule"/>). Publishing never runs more than a window ahead of
+        /// the saved watermark, so a crash still repeats at most one window.
         /// </summary>
-        private bool SaveDue()
-        {
-            var unsaved = _window.Watermark - _state.Watermark;
-            if (unsaved == 0)
-            {
-                return false;
-            }
-
-            return unsaved >= _options.WindowRows / 2
-                || _window.Count == 0
-                || DateTimeOffset.UtcNow - _state.SavedAt >= SaveInterval;
-        }
-
         private void Save()
         {
-            _state = _state with { Watermark = _window.Watermark, SavedAt = DateTimeOffset.UtcNow };
+            // SavedAt is for people reading the file; when the next save is due is measured by _saves.
+            _state = _state with { Watermark = _window.Watermark, SavedAt = _time.GetUtcNow() };
+            _saves.Saved();
             try
             {
                 _state.Save(_options.DataDir);
@@ -512,8 +522,8 @@ public sealed class SyncAgent : IDisposable
                 }
 
                 // During an ingest burst even looking at the log (a read transaction per commit) is left for later.
-                var now = Stopwatch.GetTimestamp();
-                if (_pressure.IsHigh(now) && Stopwatch.GetElapsedTime(_lastRefreshTicks, now) is var since && since < _options.YieldPause)
+                var now = _time.GetTimestamp();
+                if (_pressure.IsHigh(now) && _time.GetElapsedTime(_lastRefreshTicks, now) is var since && since < _options.YieldPause)
                 {
                     _yieldWaitMs = (int)Math.Ceiling((_options.YieldPause - since).TotalMilliseconds);
                     return true;
@@ -556,7 +566,7 @@ public sealed class SyncAgent : IDisposable
                         }
 
                         var start = index;
-                        var message = _builder.Next(page, ref index, _outbox.SourceName);
+                        var message = _builder.Next(page, ref index, _outbox.SourceName, _outbox.MeetKey);
                         var rc = uplink.Client.Publish(uplink.Settings.Topic(MessageBuilder.Leaf(message.Topic)), message.Payload.Span, 1, false, out var mid);
                         if (rc != 0)
                         {
@@ -566,7 +576,7 @@ public sealed class SyncAgent : IDisposable
                         }
 
                         _window.Published(mid, message.Last);
-                        _lastPublishTicks = Stopwatch.GetTimestamp();
+                        _lastPublishTicks = _time.GetTimestamp();
                     }
                 }
             }
@@ -580,13 +590,13 @@ public sealed class SyncAgent : IDisposable
         /// <summary>True when ingest is running hard and the last message went out less than a pause ago.</summary>
         private bool StepAside()
         {
-            var now = Stopwatch.GetTimestamp();
+            var now = _time.GetTimestamp();
             if (!_pressure.IsHigh(now))
             {
                 return false;
             }
 
-            var waited = Stopwatch.GetElapsedTime(_lastPublishTicks, now);
+            var waited = _time.GetElapsedTime(_lastPublishTicks, now);
             if (waited >= _options.YieldPause)
             {
                 return false;
@@ -596,17 +606,71 @@ public sealed class SyncAgent : IDisposable
             return true;
         }
 
+        /// <summary>
+        /// Everything in the log is acknowledged. After a backlog (more than a window pending, which held the
+        /// snapshots back) that is a state change: the retained status goes out at once, the snapshots are fetched,
+        /// memory is given back. Caught up with live reads, batch after batch, the retained status follows at most
+        /// once per <see cref="AgentOptions.StatusMessageInterval"/>; one held back goes out when the interval has passed.
+        /// </summary>
         private void AnnounceDrained(Uplink uplink)
         {
-            if (_window.Count == 0 && !_drainedAnnounced && _window.Watermark >= _lastLogId)
+            if (_window.Count != 0 || _drainedAnnounced || _window.Watermark < _lastLogId)
             {
-                _drainedAnnounced = true;
+                return;
+            }
+
+            _drainedAnnounced = true;
+            if (_backlogSeen)
+            {
+                _backlogSeen = false;
                 agent._snapshots.Wake();
-                var s = uplink.Settings;
-                uplink.Client.Publish(s.Topic("status"), StatusMessages.Online(s.DeviceId, _window.Watermark, _lastLogId), 1, true, out _);
+                _statusMessages.Took();
+                PublishStatusMessage(uplink);
                 _log.Info($"backlog drained: every entry up to log id {_window.Watermark} is acknowledged");
                 MemoryTrim.Now();
             }
+            else if (_statusMessages.TryTake())
+            {
+                PublishStatusMessage(uplink);
+            }
+            else
+            {
+                _statusMessageHeld = true;
+            }
+        }
+
+        /// <summary>Publishes a held-back retained status once the rate limit allows; returns ms until it does (or int.MaxValue).</summary>
+        private int PublishHeldStatusMessage()
+        {
+            if (!_statusMessageHeld)
+            {
+                return int.MaxValue;
+            }
+
+            if (_uplink is not { IsConnected: true } uplink)
+            {
+                // The next connection publishes one anyway.
+                _statusMessageHeld = false;
+                return int.MaxValue;
+            }
+
+            var wait = _statusMessages.Wait;
+            if (wait > TimeSpan.Zero)
+            {
+                return (int)Math.Ceiling(wait.TotalMilliseconds);
+            }
+
+            _statusMessages.Took();
+            PublishStatusMessage(uplink);
+            return int.MaxValue;
+        }
+
+        /// <summary>The retained <c>online</c> status with the counts as they stand.</summary>
+        private void PublishStatusMessage(Uplink uplink)
+        {
+            _statusMessageHeld = false;
+            var s = uplink.Settings;
+            uplink.Client.Publish(s.Topic("status"), StatusMessages.Online(s.DeviceId, _window.Watermark, _lastLogId, _time.GetUtcNow()), 1, true, out _);
         }
 
         private void RefreshLastId()
@@ -617,13 +681,14 @@ public sealed class SyncAgent : IDisposable
             }
 
             var last = _outbox.LastId();
-            _pressure.Observe(Stopwatch.GetTimestamp(), last);
+            _pressure.Observe(_time.GetTimestamp(), last);
             if (last > _lastLogId)
             {
                 _drainedAnnounced = false;
             }
 
             _lastLogId = last;
+            _backlogSeen |= last - _window.Watermark > _options.WindowRows;
             if (_state.LogKey is null && last > 0)
             {
                 _state = _state with { LogKey = _outbox.FirstEntryKey() };
@@ -676,9 +741,9 @@ public sealed class SyncAgent : IDisposable
         private int WriteStatus(bool force)
         {
             Interlocked.Exchange(ref agent._backlog, Math.Max(0, _lastLogId - _window.Watermark));
-            var now = Stopwatch.GetTimestamp();
+            var now = _time.GetTimestamp();
             UpdateRate(now);
-            var since = Stopwatch.GetElapsedTime(_lastStatusTicks, now);
+            var since = _time.GetElapsedTime(_lastStatusTicks, now);
             var due = since >= _options.StatusInterval;
             var changed = agent._statusDirty || _window.Watermark != _lastWrittenWatermark || _lastLogId != _lastWrittenLastId || _rate != _lastWrittenRate;
             if (!changed && !force)
@@ -717,7 +782,7 @@ public sealed class SyncAgent : IDisposable
                     agent._connectedAt,
                     agent._connectAttempts,
                     _acknowledgedMessages,
-                    DateTimeOffset.UtcNow,
+                    _time.GetUtcNow(),
                     Environment.ProcessId,
                     Environment.WorkingSet,
                     GC.GetGCMemoryInfo().TotalCommittedBytes);
@@ -743,19 +808,19 @@ public sealed class SyncAgent : IDisposable
         /// <summary>Acknowledged entries per second over the last five seconds.</summary>
         private void UpdateRate(long now)
         {
-            if (_rateSamples.Count == 0 || Stopwatch.GetElapsedTime(_lastSampleTicks, now) >= TimeSpan.FromMilliseconds(100))
+            if (_rateSamples.Count == 0 || _time.GetElapsedTime(_lastSampleTicks, now) >= TimeSpan.FromMilliseconds(100))
             {
                 _rateSamples.Enqueue((now, _window.Watermark));
                 _lastSampleTicks = now;
             }
 
-            while (_rateSamples.Count > 1 && Stopwatch.GetElapsedTime(_rateSamples.Peek().Ticks, now) > TimeSpan.FromSeconds(5))
+            while (_rateSamples.Count > 1 && _time.GetElapsedTime(_rateSamples.Peek().Ticks, now) > TimeSpan.FromSeconds(5))
             {
                 _rateSamples.Dequeue();
             }
 
             var (ticks, watermark) = _rateSamples.Peek();
-            var seconds = Stopwatch.GetElapsedTime(ticks, now).TotalSeconds;
+            var seconds = _time.GetElapsedTime(ticks, now).TotalSeconds;
             _rate = seconds < 0.5 ? (_window.Watermark > watermark ? _rate : 0) : (_window.Watermark - watermark) / seconds;
         }
     }

@@ -13,15 +13,17 @@ internal sealed class Uplink : IMqttEvents, IDisposable
 {
     private readonly SyncAgent _agent;
     private readonly AgentLog _log;
+    private readonly TimeProvider _time;
     private volatile bool _connected;
     private volatile string? _failure;
     private volatile bool _stopRequested;
     private int _refusedCode = -1;
 
-    public Uplink(SyncAgent agent, long generation, CloudSettings settings, MqttProtocol protocol, AgentOptions options, AgentLog log)
+    public Uplink(SyncAgent agent, long generation, CloudSettings settings, MqttProtocol protocol, AgentOptions options, AgentLog log, TimeProvider time)
     {
         _agent = agent;
         _log = log;
+        _time = time;
         Generation = generation;
         Settings = settings;
         Protocol = protocol;
@@ -68,7 +70,8 @@ internal sealed class Uplink : IMqttEvents, IDisposable
             return $"cannot connect to {Settings.Broker}: {MosquittoClient.ErrorText(rc)}";
         }
 
-        var deadline = DateTime.UtcNow + options.ConnectTimeout;
+        // Monotonic: a wall clock stepped by chrony must neither give the attempt up early nor let it wait for ever.
+        var deadline = Deadline.After(_time, options.ConnectTimeout);
         while (true)
         {
             rc = Client.Loop(1000);
@@ -82,9 +85,9 @@ internal sealed class Uplink : IMqttEvents, IDisposable
                 return _stopRequested ? null : $"connection to {Settings.Broker} lost: {MosquittoClient.ErrorText(rc)}";
             }
 
-            if (!_connected && DateTime.UtcNow > deadline)
+            if (!_connected && deadline.Expired)
             {
-                return $"no answer (CONNACK) from {Settings.Broker} within {options.ConnectTimeout.TotalSeconds:0} s";
+                return $"no answer (CONNACK) from {Settings.Broker} within {options.ConnectTimeout.TotalSeconds:0.#} s";
             }
 
             if (cancel())

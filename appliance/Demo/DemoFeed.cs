@@ -10,7 +10,7 @@ namespace Edge.Appliance.Demo;
 public sealed partial class DemoFeed(
     IHostApplicationLifetime lifetime,
     TimingEndpoint timing,
-    IConfiguration configuration,
+    Microsoft.Extensions.Options.IOptions<DemoOptions> options,
     Meet.MeetHost meetHost,
     TimeProvider time,
     ILogger<DemoFeed> logger) : BackgroundService
@@ -26,8 +26,8 @@ public sealed partial class DemoFeed(
             LogDisplay(display.Kind.ToString(), display.Id);
         }
 
-        var participants = configuration.GetValue("Edge:DemoParticipants", 300);
-        var rate = configuration.GetValue("Edge:DemoReadsPerSecond", 25.0);
+        var participants = options.Value.DemoParticipants;
+        var rate = options.Value.DemoReadsPerSecond;
         var now = time.GetUtcNow();
         // Demo reads are dated today so they look live; a real race's times only ever come from its controllers.
         var race = GeneratedRace.Generate(new RaceOptions
@@ -61,7 +61,9 @@ public static class DemoExtensions
 {
     public static IHostApplicationBuilder AddDemo(this IHostApplicationBuilder builder)
     {
-        if (builder.Configuration.GetValue("Edge:Demo", false))
+        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var demo = builder.Configuration.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new DemoOptions();
+        if (demo.Demo)
         {
             // The demo keeps a database of its own beside the real one, and every run is a meet of its own: a
             // demo never touches a real meet's reads, and a second demo does not mix with the first.
@@ -71,7 +73,7 @@ public static class DemoExtensions
             {
                 var now = DateTime.UtcNow;
                 builder.Configuration["Edge:MeetDir"] = DemoMeet.Write(
-                    dataDir, builder.Configuration.GetValue("Edge:DemoParticipants", 300), DateOnly.FromDateTime(now), $"demo-{now:yyyyMMdd-HHmmss}");
+                    dataDir, Math.Clamp(demo.DemoParticipants, 1, 100_000), DateOnly.FromDateTime(now), $"demo-{now:yyyyMMdd-HHmmss}");
             }
 
             builder.Services.AddHostedService<DemoFeed>();

@@ -16,7 +16,11 @@ public static class TimingExtensions
     /// </summary>
     public static IHostApplicationBuilder AddTiming(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TimingOptions>().BindConfiguration(TimingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<TimingOptions>().BindConfiguration(TimingOptions.Section).ValidateDataAnnotations()
+            .Validate(o => IPAddress.TryParse(o.Address, out _), "Timing:Address must be an IP address such as 0.0.0.0")
+            .Validate(o => o.Authentication == "none" || o.User.Length > 0 && (o.Password.Length > 0 || !string.IsNullOrEmpty(o.PasswordFile)),
+                "Timing:Authentication needs Timing:User and Timing:PasswordFile (or Timing:Password)")
+            .ValidateOnStart();
         builder.Services.AddSingleton<IngestStatus>();
         builder.Services.AddSingleton(sp => new EventClock(() => sp.GetRequiredService<MeetHost>().Current.Event));
         builder.Services.AddSingleton<TimingEndpoint>();
@@ -26,7 +30,8 @@ public static class TimingExtensions
         builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
-            var timing = context.Configuration.GetSection(TimingOptions.Section).Get<TimingOptions>() ?? new TimingOptions();
+            // The validated options: a bad address is refused with its setting's name, not a parse error.
+            var timing = kestrel.ApplicationServices.GetRequiredService<IOptions<TimingOptions>>().Value;
             var endpoint = kestrel.ApplicationServices.GetRequiredService<TimingEndpoint>();
             kestrel.Listen(IPAddress.Parse(timing.Address), timing.Port, listen =>
             {

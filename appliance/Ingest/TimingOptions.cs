@@ -35,10 +35,13 @@ public sealed class TimingOptions
     public string? PasswordFile { get; set; }
 
     /// <summary>How often the box pings; a client that sends nothing between two pings is disconnected.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "Timing:PingInterval must be between 00:00:00.010 and 01:00:00")]
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>How long a new connection may take to greet (and authenticate).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "Timing:GreetingTimeout must be between 00:00:00.010 and 01:00:00")]
     public TimeSpan GreetingTimeout { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>How long one write to a client may take before the client counts as not reading.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "Timing:WriteTimeout must be between 00:00:00.010 and 01:00:00")]
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Longest line accepted; a longer one closes the connection (CTP01 lines are under 100 bytes).</summary>
@@ -56,7 +59,9 @@ public sealed class TimingOptions
     // Pull mode: reads asked for per getdata, and the wait after a round that brought nothing.
     [Range(1, 100_000)]
     public int PullBatch { get; set; } = 500;
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "Timing:PullIdleDelay must be between 00:00:00.010 and 01:00:00")]
     public TimeSpan PullIdleDelay { get; set; } = TimeSpan.FromMilliseconds(200);
     /// <summary>Pull mode: longest wait for the lines an <c>ack~getdata~N</c> announced; then the box asks again from where it got to.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "Timing:PullTimeout must be between 00:00:00.010 and 01:00:00")]
     public TimeSpan PullTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -18,12 +18,12 @@ public sealed partial class MeetHost : BackgroundService
     private bool _loaded;
     private (DateTime, long)[] _stamp = [];
 
-    public MeetHost(IConfiguration configuration, TimeProvider time, ILogger<MeetHost> logger)
+    public MeetHost(Microsoft.Extensions.Options.IOptions<MeetOptions> options, TimeProvider time, ILogger<MeetHost> logger)
     {
         _time = time;
         _logger = logger;
-        _dir = configuration["Edge:MeetDir"] is { Length: > 0 } dir ? Path.GetFullPath(dir) : null;
-        _pollInterval = configuration.GetValue("Edge:MeetPollInterval", TimeSpan.FromSeconds(1));
+        _dir = options.Value.MeetDir is { Length: > 0 } dir ? FullPath(dir) : null;
+        _pollInterval = options.Value.MeetPollInterval;
         if (_dir is null)
         {
             _current = Meet.Empty;
@@ -133,6 +133,19 @@ public sealed partial class MeetHost : BackgroundService
         Volatile.Write(ref _error, problem);
         LogRejected(problem);
         return problem;
+    }
+
+    /// <summary>The folder as an absolute path; a path the system cannot take is kept as given, and the first load says what is wrong.</summary>
+    private static string FullPath(string dir)
+    {
+        try
+        {
+            return Path.GetFullPath(dir);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return dir;
+        }
     }
 
     private (DateTime, long)[] Stamp()

@@ -7,12 +7,15 @@ namespace Edge.SyncAgent.Outbox;
 /// replayed by a restarted middleware, thousands of reads a second), the box's two cores belong to ingest:
 /// the agent then publishes one message per pause and catches up at full speed once the burst is over.
 /// </summary>
-public sealed class IngestPressure(double yieldAbovePerSecond, TimeSpan window)
+/// <remarks>Times are timestamps of a monotonic clock (<see cref="TimeProvider.GetTimestamp"/>) with <c>ticksPerSecond</c>
+/// ticks a second; by default <see cref="Stopwatch"/>'s, which <see cref="TimeProvider.System"/> uses.</remarks>
+public sealed class IngestPressure(double yieldAbovePerSecond, TimeSpan window, long ticksPerSecond = 0)
 {
     private readonly Queue<(long Ticks, long LastId)> _samples = new();
-    private readonly long _windowTicks = (long)(window.TotalSeconds * Stopwatch.Frequency);
+    private readonly long _frequency = Frequency(ticksPerSecond);
+    private readonly long _windowTicks = (long)(window.TotalSeconds * Frequency(ticksPerSecond));
 
-    /// <summary>Records the log's highest id as seen at <paramref name="ticks"/> (Stopwatch ticks).</summary>
+    /// <summary>Records the log's highest id as seen at <paramref name="ticks"/> (a monotonic timestamp).</summary>
     public void Observe(long ticks, long lastId)
     {
         _samples.Enqueue((ticks, lastId));
@@ -39,8 +42,10 @@ public sealed class IngestPressure(double yieldAbovePerSecond, TimeSpan window)
         }
 
         var grown = _samples.Last().LastId - firstId;
-        return grown / ((double)Math.Max(span, _windowTicks) / Stopwatch.Frequency) > yieldAbovePerSecond;
+        return grown / ((double)Math.Max(span, _windowTicks) / _frequency) > yieldAbovePerSecond;
     }
 
     private (long Ticks, long LastId) ElementAfterFirst() => _samples.ElementAt(1);
+
+    private static long Frequency(long ticksPerSecond) => ticksPerSecond > 0 ? ticksPerSecond : Stopwatch.Frequency;
 }

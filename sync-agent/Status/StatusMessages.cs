@@ -10,10 +10,10 @@ internal static class StatusMessages
     /// <summary>The last will, and what a clean stop publishes: the box is not connected.</summary>
     public static byte[] Offline(string deviceId) => Write(deviceId, "offline", null);
 
-    /// <summary>Published on every connect and when a backlog has drained.</summary>
-    public static byte[] Online(string deviceId, long watermark, long lastLogId) => Write(deviceId, "online", (watermark, lastLogId));
+    /// <summary>Published on every connect, when a backlog has drained, and (at most once per <c>Sync:StatusMessageInterval</c>) when live reads are caught up.</summary>
+    public static byte[] Online(string deviceId, long watermark, long lastLogId, DateTimeOffset at) => Write(deviceId, "online", (watermark, lastLogId, at));
 
-    private static byte[] Write(string deviceId, string state, (long Watermark, long LastLogId)? counts)
+    private static byte[] Write(string deviceId, string state, (long Watermark, long LastLogId, DateTimeOffset At)? counts)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new Utf8JsonWriter(buffer))
@@ -24,7 +24,7 @@ internal static class StatusMessages
             w.WriteString("state", state);
             if (counts is { } c)
             {
-                w.WriteString("at", DateTimeOffset.UtcNow);
+                w.WriteString("at", c.At);
                 w.WriteNumber("watermark", c.Watermark);
                 w.WriteNumber("lastLogId", c.LastLogId);
                 w.WriteNumber("pending", Math.Max(0, c.LastLogId - c.Watermark));

@@ -104,6 +104,19 @@ public sealed class AgentProcess : IDisposable
         return (_process.ExitCode, clock.Elapsed);
     }
 
+    /// <summary>Waits for the agent to end by itself (a bad setting); returns its exit code.</summary>
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process!.WaitForExit(timeout))
+        {
+            throw new TimeoutException($"agent still running after {timeout.TotalSeconds} s:\n{Output}");
+        }
+
+        // Until the output is read to its end.
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
     /// <summary>The agent's sync-status.json, or null before it wrote one.</summary>
     public JsonElement? Status() => ReadJson(Path.Combine(DataDir, "sync-status.json"));
 
