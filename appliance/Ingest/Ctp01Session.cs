@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
 using Edge.Appliance.Store;
@@ -128,7 +127,7 @@ internal sealed partial class Ctp01Session(
             switch (outcome)
             {
                 case ReadOutcome.Read:
-                    await store.AppendAsync(entry, Stopwatch.GetTimestamp(), cancellationToken);
+                    await store.AppendAsync(entry, time.GetTimestamp(), cancellationToken);
                     info.CountRead();
                     NoteLocation(entry.Location);
                     CountPulled(entry.Location, entry.Sequence);

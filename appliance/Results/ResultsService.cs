@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Edge.Appliance.Meet;
@@ -15,7 +14,7 @@ namespace Edge.Appliance.Results;
 /// a change notice for live pages. Reads are durable before the engine sees them; nothing here can slow ingest.
 /// </summary>
 public sealed partial class ResultsService(
-    ReadStore store, MeetHost meetHost, IOptions<StoreOptions> storeOptions, ILogger<ResultsService> logger) : BackgroundService
+    ReadStore store, MeetHost meetHost, IOptions<StoreOptions> storeOptions, TimeProvider time, ILogger<ResultsService> logger) : BackgroundService
 {
     /// <summary>Entries per read while replaying the whole log.</summary>
     private const int ReplayPageSize = 50_000;
@@ -133,20 +132,20 @@ public sealed partial class ResultsService(
             // Each batch re-ranks the races it touched and copies the row index. When that is costly (a big field)
             // and commits keep coming, let reads gather for a moment rather than redo it for every commit: the pause
             // is a few times the last batch's cost, at most MinPublishInterval, so small meets are never held.
-            var pause = TimeSpan.FromTicks(Math.Min(MinPublishInterval.Ticks, cost.Ticks * 4)) - Stopwatch.GetElapsedTime(published);
+            var pause = TimeSpan.FromTicks(Math.Min(MinPublishInterval.Ticks, cost.Ticks * 4)) - time.GetElapsedTime(published);
             if (pause > TimeSpan.Zero)
             {
                 await Task.Delay(pause, stoppingToken).ConfigureAwait(false);
             }
 
-            var started = Stopwatch.GetTimestamp();
+            var started = time.GetTimestamp();
             var entries = tail.ReadAfter(engine.LastLogId, TailPageSize, _meetId, out var scanned);
             engine.Add(entries);
             engine.SkipTo(scanned);
             var change = engine.Publish();
             Publish(engine, change);
-            published = Stopwatch.GetTimestamp();
-            cost = Stopwatch.GetElapsedTime(started, published);
+            published = time.GetTimestamp();
+            cost = time.GetElapsedTime(started, published);
         }
     }
 
@@ -160,7 +159,7 @@ public sealed partial class ResultsService(
 
     private async Task<ResultsEngine> RebuildAsync(EngineLogReader tail)
     {
-        var clock = Stopwatch.StartNew();
+        var clock = time.GetTimestamp();
         var meet = meetHost.Current;
         var engine = Volatile.Read(ref _fresh) is { } fresh && ReferenceEquals(fresh.Snapshot.Meet, meet) && fresh.LastLogId == 0
             ? fresh
@@ -177,11 +176,12 @@ public sealed partial class ResultsService(
             page => engine.Add(page),
             CancellationToken.None).ConfigureAwait(false);
         engine.SkipTo(entries.LastId);
-        var added = clock.Elapsed;
+        var added = time.GetElapsedTime(clock);
         engine.Publish();
         engine.TrimExcess();
-        LastRebuild = (clock.Elapsed, entries.Count);
-        LogRebuilt(entries.Count, clock.ElapsedMilliseconds, (long)added.TotalMilliseconds, (long)(clock.Elapsed - added).TotalMilliseconds);
+        var elapsed = time.GetElapsedTime(clock);
+        LastRebuild = (elapsed, entries.Count);
+        LogRebuilt(entries.Count, (long)elapsed.TotalMilliseconds, (long)added.TotalMilliseconds, (long)(elapsed - added).TotalMilliseconds);
         return engine;
     }
 

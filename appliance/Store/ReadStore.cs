@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
 using Edge.Appliance.Meet;
@@ -114,7 +113,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         return base.StartAsync(cancellationToken);
     }
 
-    /// <summary>Queues a read for the next commit; waits (without dropping) while the queue is full.</summary>
+    /// <summary>Queues a read for the next commit; waits (without dropping) while the queue is full. <paramref name="arrivalTimestamp"/> is the injected <see cref="TimeProvider"/>'s timestamp.</summary>
     public ValueTask AppendAsync(in NewLogEntry entry, long arrivalTimestamp, CancellationToken cancellationToken) =>
         _queue.Writer.WriteAsync(new AppendRequest(entry, arrivalTimestamp), cancellationToken);
 
@@ -307,10 +306,10 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
             }
         }
 
-        var committedAt = Stopwatch.GetTimestamp();
+        var committedAt = time.GetTimestamp();
         for (var i = 0; i < ids.Length; i++)
         {
-            CommitLatency.Record(Stopwatch.GetElapsedTime(batch[i].ArrivalTimestamp, committedAt));
+            CommitLatency.Record(time.GetElapsedTime(batch[i].ArrivalTimestamp, committedAt));
         }
 
         PublishTotals();
@@ -362,7 +361,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
             if (e is SqliteException sqlite && !IsTransient(sqlite))
             {
                 Volatile.Write(ref _health, new StoreHealth(StoreState.Failed, Describe(sqlite), time.GetUtcNow()));
-                LogCommitFailed(e, 0, Describe(sqlite));
+                LogWriteFailed(e, Describe(sqlite));
             }
 
             (request as OpenSourceRequest)?.Result.TrySetException(e);
@@ -422,6 +421,9 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Commits succeed again")]
     private partial void LogRecovered();
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Writing to the store failed for good ({Problem}); the store takes nothing more until the box restarts, and the timing sources resend what was not stored")]
+    private partial void LogWriteFailed(Exception exception, string problem);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Commit of {Count} entries failed for good ({Problem}); the store takes nothing more until the box restarts, and the timing sources resend what was not stored")]
     private partial void LogCommitFailed(Exception exception, int count, string problem);

@@ -2,20 +2,107 @@ using System.Globalization;
 using System.Text;
 using Edge.Appliance.Meet;
 using Edge.Appliance.Results;
+using Edge.Appliance.Store;
+using Edge.Store;
 
 namespace Edge.Appliance.Web;
 
 /// <summary>
 /// <c>/races/{id}/results.csv</c>: a race's results for spreadsheets and scoring software, finishers in place order
 /// then everyone else. Roster text is neutralised so a spreadsheet never runs it as a formula.
+/// <c>/api/meets</c> and <c>/api/meets/{id}/log.csv</c>: every meet the box keeps, the open one and archived ones,
+/// and any meet's whole log (reads, gun events, corrections) as stored, for archiving or another program.
 /// </summary>
 public static class Exports
 {
     public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
     {
         app.MapGet("/races/{id}/results.csv", ResultsCsv);
+        app.MapGet("/api/meets", Meets);
+        app.MapGet("/api/meets/{id:long}/log.csv", LogCsv);
         return app;
     }
+
+    /// <summary>A meet the store keeps; <c>open</c> is the one new reads go to.</summary>
+    public sealed record MeetSummary(long Id, string Key, string Name, string? Date, string TimeZone, long Reads, long Guns, bool Open);
+
+    private static List<MeetSummary> Meets(ReadStore store)
+    {
+        using var connection = EdgeDatabase.OpenReader(Path.GetDirectoryName(store.DatabasePath)!);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT m.id, m.key, m.name, m.date, m.time_zone, COALESCE(SUM(l.reads), 0), COALESCE(SUM(l.guns), 0)
+            FROM meets m LEFT JOIN locations l ON l.meet_id = m.id GROUP BY m.id ORDER BY m.id
+            """;
+        using var reader = command.ExecuteReader();
+        var open = store.Meet.Id;
+        var meets = new List<MeetSummary>();
+        while (reader.Read())
+        {
+            meets.Add(new MeetSummary(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(0) == open));
+        }
+
+        return meets;
+    }
+
+    /// <summary>Streams one meet's log in id order, a page at a time, so a big meet never sits in memory whole.</summary>
+    private static async Task LogCsv(HttpContext context, long id, ReadStore store)
+    {
+        using var connection = EdgeDatabase.OpenReader(Path.GetDirectoryName(store.DatabasePath)!);
+        using (var exists = connection.CreateCommand())
+        {
+            exists.CommandText = "SELECT key FROM meets WHERE id = $id";
+            exists.Parameters.AddWithValue("$id", id);
+            if (exists.ExecuteScalar() is not string key)
+            {
+                throw new NotFoundException($"There is no meet {id}.");
+            }
+
+            var name = key.Length > 0 ? key : $"meet-{id}";
+            context.Response.ContentType = "text/csv; charset=utf-8";
+            context.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}-log.csv\"";
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT l.id, l.kind, COALESCE(s.connection_id, ''), l.location, l.seq, l.tag, l.at_ms, l.lap, l.reader, l.gator, l.received_ms, l.raw
+            FROM log l LEFT JOIN sources s ON s.id = l.source_id
+            WHERE l.meet_id = $meet AND l.id > $after ORDER BY l.id LIMIT 5000
+            """;
+        command.Parameters.AddWithValue("$meet", id);
+        var after = command.Parameters.Add("$after", Microsoft.Data.Sqlite.SqliteType.Integer);
+        var csv = new StringBuilder("id,kind,source,location,seq,tag,at,at_ms,lap,reader,gator,received_ms,raw\r\n");
+        long last = 0;
+        while (true)
+        {
+            after.Value = last;
+            var rows = 0;
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    rows++;
+                    last = reader.GetInt64(0);
+                    var atMs = reader.GetInt64(6);
+                    csv.AppendJoin(',', (string[])[
+                        Num(last), ((Edge.Store.LogKind)reader.GetInt32(1)).Name(), Text(reader.GetString(2)), Text(reader.GetString(3)), Num(reader.GetInt64(4)),
+                        Text(reader.GetString(5)), ResultFormat.Instant(atMs) is { } at ? at.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture) : "",
+                        Num(atMs), Num(reader.GetInt32(7)), Text(reader.GetString(8)), Num(reader.GetInt32(9)), Num(reader.GetInt64(10)), Text(reader.GetString(11))]);
+                    csv.Append("\r\n");
+                }
+            }
+
+            await context.Response.WriteAsync(csv.ToString(), context.RequestAborted);
+            csv.Clear();
+            if (rows == 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static Task ResultsCsv(HttpContext context, string id, ResultsService results, PageCache cache)
     {
