@@ -144,17 +144,26 @@ public sealed class LogWriter : IDisposable
     /// <summary>What became of every line, per source and location, in the open meet, as of the last commit.</summary>
     public IReadOnlyList<SourceTally> Tallies()
     {
-        var keys = _tallies.Keys.Select(k => (k.Source, k.Location)).Concat(_positions.Keys).Distinct();
-        return [.. keys
-            .OrderBy(k => k.Location, StringComparer.Ordinal).ThenBy(k => k.Source)
-            .Select(k => new SourceTally(
-                k.Source,
-                _sourceNames.GetValueOrDefault(k.Source, ""),
-                k.Location,
-                _positions.GetValueOrDefault(k),
-                _tallies.Where(t => t.Key.Source == k.Source && t.Key.Location == k.Location)
-                    .OrderBy(t => t.Key.Outcome, StringComparer.Ordinal)
-                    .ToDictionary(t => t.Key.Outcome, t => t.Value, StringComparer.Ordinal)))];
+        var outcomes = new Dictionary<(long Source, string Location), Dictionary<string, long>>();
+        foreach (var ((source, location, outcome), lines) in _tallies)
+        {
+            if (!outcomes.TryGetValue((source, location), out var byOutcome))
+            {
+                outcomes[(source, location)] = byOutcome = new Dictionary<string, long>(StringComparer.Ordinal);
+            }
+
+            byOutcome[outcome] = lines;
+        }
+
+        foreach (var key in _positions.Keys)
+        {
+            outcomes.TryAdd(key, new Dictionary<string, long>(StringComparer.Ordinal));
+        }
+
+        return [.. outcomes
+            .OrderBy(k => k.Key.Location, StringComparer.Ordinal).ThenBy(k => k.Key.Source)
+            .Select(k => new SourceTally(k.Key.Source, _sourceNames.GetValueOrDefault(k.Key.Source, ""), k.Key.Location,
+                _positions.GetValueOrDefault(k.Key), k.Value))];
     }
 
     /// <summary>The meet opened most recently, if any: where a box whose meet folder cannot be read carries on.</summary>

@@ -32,6 +32,7 @@ public sealed partial class ResultsService(
     private ResultsSnapshot? _current;
     private volatile bool _meetChanged;
     private long _meetId;
+    private int _compactedOnce;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Results as of the last applied batch; replaced whole, never mutated.</summary>
@@ -179,6 +180,13 @@ public sealed partial class ResultsService(
         var added = time.GetElapsedTime(clock);
         engine.Publish();
         engine.TrimExcess();
+        // A replay allocates a great deal once: hand the room back to a box with little memory. The first replay,
+        // as the box starts, compacts (before a race is under way); a replay after a meet edit, mid-race perhaps,
+        // leaves it to the GC's own background collections so ingest's threads are never stopped for it.
+        if (Interlocked.Exchange(ref _compactedOnce, 1) == 0)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
         var elapsed = time.GetElapsedTime(clock);
         LastRebuild = (elapsed, entries.Count);
         LogRebuilt(entries.Count, (long)elapsed.TotalMilliseconds, (long)added.TotalMilliseconds, (long)(elapsed - added).TotalMilliseconds);

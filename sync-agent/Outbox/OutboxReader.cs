@@ -152,47 +152,32 @@ public sealed class OutboxReader(string dataDir) : IDisposable
     }
 
     /// <summary>The CTP01 connection id of a source, as the log's <c>sources</c> table names it.</summary>
-    public string SourceName(long sourceId)
+    public string SourceName(long sourceId) =>
+        Name(_sources, "SELECT id, connection_id FROM sources", sourceId) ?? sourceId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The key of a meet (<c>event.id</c>, or date and name), as the store's <c>meets</c> table names it; empty for entries waiting for a meet.</summary>
+    public string MeetKey(long meetId) => Name(_meets, "SELECT id, key FROM meets", meetId) ?? "";
+
+    /// <summary>A name by id from a small table, read again whole when an id is new (sources and meets are few).</summary>
+    private string? Name(Dictionary<long, string> names, string sql, long id)
     {
-        if (_sources.TryGetValue(sourceId, out var name))
+        if (names.TryGetValue(id, out var name))
         {
             return name;
         }
 
-        using (var statement = Prepare("SELECT id, connection_id FROM sources"))
+        using (var statement = Prepare(sql))
         {
             int rc;
             while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
-                _sources[raw.sqlite3_column_int64(statement, 0)] = Text(statement, 1);
+                names[raw.sqlite3_column_int64(statement, 0)] = Text(statement, 1);
             }
 
             Check(rc, raw.SQLITE_DONE);
         }
 
-        return _sources.TryGetValue(sourceId, out name) ? name : sourceId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>The key of a meet (<c>event.id</c>, or date and name), as the store's <c>meets</c> table names it; empty for entries waiting for a meet.</summary>
-    public string MeetKey(long meetId)
-    {
-        if (_meets.TryGetValue(meetId, out var key))
-        {
-            return key;
-        }
-
-        using (var statement = Prepare("SELECT id, key FROM meets"))
-        {
-            int rc;
-            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
-            {
-                _meets[raw.sqlite3_column_int64(statement, 0)] = Text(statement, 1);
-            }
-
-            Check(rc, raw.SQLITE_DONE);
-        }
-
-        return _meets.TryGetValue(meetId, out key) ? key : "";
+        return names.TryGetValue(id, out name) ? name : null;
     }
 
     /// <summary>Drops the connection (after an error); the next <see cref="TryOpen"/> opens it again.</summary>
