@@ -167,9 +167,9 @@ public sealed partial class MeetHost : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Meet folder {Dir} loaded: {Races} races, {Participants} participants")]
     private partial void LogLoaded(string dir, int races, int participants);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Meet folder {Dir} could not be loaded at start: the box stores every read and shows results once the folder is fixed")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Meet folder {Dir} could not be loaded at start: the box listens and stores every read, and shows results once the folder is fixed")]
     private partial void LogStartedWithout(string dir);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Meet folder not taken; still running the last good meet. {Problem}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Meet folder not taken: {Problem}")]
     private partial void LogRejected(string problem);
 }

@@ -108,7 +108,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         PublishTotals();
         _lastId = _writer.NextId - 1;
         Volatile.Write(ref _health, new StoreHealth(StoreState.Healthy, null, null));
-        LogOpened(DatabasePath, _meet!.Key, Reads, _writer.NextId - 1);
+        LogOpened(DatabasePath, _meet!.Key.Length > 0 ? _meet.Key : "(waiting for a meet folder)", Reads, _writer.NextId - 1);
         meetHost.Changed += OnMeetChanged;
         return base.StartAsync(cancellationToken);
     }
