@@ -209,9 +209,43 @@ public class Ctp01ParserTests
     [InlineData("CT01_33~1~start~1~14:02:15.31~0~0F2A38~", RejectReason.BadGator)]
     [InlineData("CT01_33~1~start~1~14:02:15.31~0~0F2A38~1234", RejectReason.BadGator)]
     [InlineData("CT01_33~1~start~1~14:02:15.31~0~0F2A38~-1", RejectReason.BadGator)]
+    [InlineData("CT01_33~1~finish~100~999999999999~1~0F2A38~1", RejectReason.BadTime)]            // unix seconds past any calendar
+    [InlineData("CT01_33~1~finish~100~99999999999.5~1~0F2A38~1", RejectReason.TimeOutOfRange)]      // year 5138
+    [InlineData("CT01_33~1~finish~100~4102444800~1~0F2A38~1", RejectReason.TimeOutOfRange)]         // 2100-01-01
+    [InlineData("CT01_33~1~finish~100~946684799.99~1~0F2A38~1", RejectReason.TimeOutOfRange)]       // a moment before 2000
+    [InlineData("CT01_33~1~finish~100~9999-12-31T23:59:59.99Z~1~0F2A38~1", RejectReason.TimeOutOfRange)]
+    [InlineData("CT01_33~1~finish~100~1970-01-01T00:00:00.00~1~0F2A38~1", RejectReason.TimeOutOfRange)]
     public void Malformed_lines_are_rejected_with_a_reason(string line, RejectReason reason)
     {
         Assert.Equal(reason, Ctp01Parser.TryParseRead(Encoding.UTF8.GetBytes(line), out _));
+    }
+
+    [Theory]
+    [InlineData("CT01_33~1~finish~100~946684800.00~1~0F2A38~1")]      // 2000-01-01, the first instant taken
+    [InlineData("CT01_33~1~finish~100~4102444799.99~1~0F2A38~1")]     // the last hundredth of 2099
+    [InlineData("CT01_33~1~finish~100~2099-12-31T23:59:59.99Z~1~0F2A38~1")]
+    [InlineData("CT01_33~1~finish~100~999:59:59.99~1~0F2A38~1")]      // a time of day is dated by the event
+    public void Times_inside_the_window_parse(string line)
+    {
+        Assert.Equal(RejectReason.None, Ctp01Parser.TryParseRead(Encoding.UTF8.GetBytes(line), out _));
+    }
+
+    [Theory]
+    [InlineData("CT01_33~17~finish~100~garbled~1~0F2A38~1", true, 17u, "finish")]
+    [InlineData("CT01_13,4,5k,100,x,1,0F2A38,1", true, 4u, "5k")]
+    [InlineData("CT01_33~x~finish~100~garbled~1~0F2A38~1", false, 0u, "")]
+    [InlineData("CT01_33~0~finish~100~garbled~1~0F2A38~1", false, 0u, "")]
+    [InlineData("CT01_33~17~~100~garbled~1~0F2A38~1", false, 17u, "")]
+    [InlineData("CT01_33~17", false, 0u, "")]
+    [InlineData("hello", false, 0u, "")]
+    public void A_refused_line_is_located_by_its_sequence_and_location_when_both_read(string line, bool located, uint sequence, string location)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line);
+        Assert.Equal(located, Ctp01Parser.TryLocate(bytes, out var seq, out var field));
+        if (located)
+        {
+            Assert.Equal((sequence, location), (seq, Encoding.UTF8.GetString(field.Of(bytes))));
+        }
     }
 
     [Fact]
