@@ -71,12 +71,16 @@ public static class EdgeDatabase
             date           TEXT,
             time_zone      TEXT NOT NULL,
             first_seen_ms  INTEGER NOT NULL,
-            last_opened_ms INTEGER NOT NULL
+            last_opened_ms INTEGER NOT NULL,
+            -- Which meet was opened last, counted: the box's clock (no battery on a Pi) cannot say.
+            open_seq       INTEGER NOT NULL DEFAULT 0
         );
         -- What was stored before meets were kept apart belongs to the first meet the upgraded box opens (key '').
         INSERT INTO meets (id, key, name, date, time_zone, first_seen_ms, last_opened_ms)
             SELECT 1, '', '', NULL, 'UTC', 0, 0 WHERE EXISTS (SELECT 1 FROM log);
         ALTER TABLE log ADD COLUMN meet_id INTEGER NOT NULL DEFAULT 1;
+        -- One meet's entries in order: results replay and export read a meet without scanning the others.
+        CREATE INDEX log_meet ON log(meet_id, id);
         DROP INDEX log_source_seq;
         CREATE UNIQUE INDEX log_source_seq ON log(meet_id, source_id, location, seq);
         -- Two reads of one tag at the same hundredth with different lap counts are two reads (PROTOCOLS.md §1).
@@ -114,6 +118,11 @@ public static class EdgeDatabase
             PRIMARY KEY (meet_id, source_id, location, outcome)
         ) WITHOUT ROWID;
         INSERT INTO tallies SELECT 1, source_id, location, 'stored', COUNT(*) FROM log WHERE kind IN (1, 2) GROUP BY source_id, location;
+        -- Sequence numbers delivered before the box kept tallies (duplicates and refused lines were not counted then).
+        INSERT INTO tallies
+            SELECT 1, p.source_id, p.location, 'beforeTallies', p.last_seq - COALESCE(t.lines, 0)
+            FROM positions p LEFT JOIN tallies t ON t.meet_id = 1 AND t.source_id = p.source_id AND t.location = p.location AND t.outcome = 'stored'
+            WHERE p.meet_id = 1 AND p.last_seq > COALESCE(t.lines, 0);
         -- Lines with a sequence number that did not become a log entry: why, and the line itself (shortened).
         CREATE TABLE unstored (
             meet_id     INTEGER NOT NULL,

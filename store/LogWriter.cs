@@ -61,6 +61,8 @@ public static class LineOutcomes
     public const string Resent = "resent";
     /// <summary>A duplicate: the same read (location, tag, time, reader, gator, lap) is stored under another sequence or source.</summary>
     public const string SameRead = "sameRead";
+    /// <summary>Sequence numbers a source delivered before the box kept tallies (an upgraded file): accounted for, not itemised.</summary>
+    public const string BeforeTallies = "beforeTallies";
     /// <summary>Prefix of a refused line's outcome; the reason follows.</summary>
     public const string RejectedPrefix = "rejected:";
 }
@@ -90,6 +92,10 @@ public sealed class LogWriter : IDisposable
     private readonly Dictionary<(long Source, string Location, string Outcome), long> _tallies = [];
     private readonly Dictionary<(long Source, string Location, string Outcome), long> _batchTallies = [];
     private readonly Dictionary<long, string> _sourceNames = [];
+    // The open meet's unstored sequence numbers and their outcome: a read arriving under one of them is checked here, not in SQL.
+    private readonly Dictionary<(long Source, string Location, long Sequence), string> _unstoredKeys = [];
+    private readonly Dictionary<(long Source, string Location, long Sequence), string> _batchUnstored = [];
+    private readonly HashSet<(long Source, string Location, long Sequence)> _batchStoredAfterAll = [];
     private long _nextId;
     private MeetRecord? _meet;
 
@@ -170,7 +176,7 @@ public sealed class LogWriter : IDisposable
     public MeetRecord? LastMeet()
     {
         using var find = _connection.CreateCommand();
-        find.CommandText = "SELECT id, key, name, date, time_zone FROM meets ORDER BY last_opened_ms DESC, id DESC LIMIT 1";
+        find.CommandText = "SELECT id, key, name, date, time_zone FROM meets ORDER BY open_seq DESC, id DESC LIMIT 1";
         using var reader = find.ExecuteReader();
         return reader.Read() ? ReadMeet(reader, isNew: false) : null;
     }
@@ -187,15 +193,26 @@ public sealed class LogWriter : IDisposable
         var isNew = false;
         if (id is null && (_meet is null || _meet.Key.Length == 0) && FindMeet("key = ''", "") is { } waiting)
         {
-            id = waiting;
+            if (BelongsTo(waiting, date))
+            {
+                id = waiting;
+            }
+            else
+            {
+                // Another day's entries (an upgraded file from an earlier event): they stay a meet of their own.
+                using var archive = _connection.CreateCommand();
+                archive.CommandText = "UPDATE meets SET key = 'unassigned-' || id WHERE id = $id";
+                archive.Parameters.AddWithValue("$id", waiting);
+                archive.ExecuteNonQuery();
+            }
         }
 
         if (id is null)
         {
             using var insert = _connection.CreateCommand();
             insert.CommandText = """
-                INSERT INTO meets (key, name, date, time_zone, first_seen_ms, last_opened_ms)
-                VALUES ($key, $name, $date, $zone, $now, $now) RETURNING id
+                INSERT INTO meets (key, name, date, time_zone, first_seen_ms, last_opened_ms, open_seq)
+                VALUES ($key, $name, $date, $zone, $now, $now, (SELECT COALESCE(MAX(open_seq), 0) + 1 FROM meets)) RETURNING id
                 """;
             AddMeetParameters(insert, key, name, date, timeZone, nowMs);
             id = (long)insert.ExecuteScalar()!;
@@ -204,7 +221,10 @@ public sealed class LogWriter : IDisposable
         else
         {
             using var update = _connection.CreateCommand();
-            update.CommandText = "UPDATE meets SET key = $key, name = $name, date = $date, time_zone = $zone, last_opened_ms = $now WHERE id = $id";
+            update.CommandText = """
+                UPDATE meets SET key = $key, name = $name, date = $date, time_zone = $zone, last_opened_ms = $now,
+                    open_seq = (SELECT COALESCE(MAX(open_seq), 0) + 1 FROM meets) WHERE id = $id
+                """;
             AddMeetParameters(update, key, name, date, timeZone, nowMs);
             update.Parameters.AddWithValue("$id", id.Value);
             update.ExecuteNonQuery();
@@ -212,6 +232,30 @@ public sealed class LogWriter : IDisposable
 
         Use(new MeetRecord(id.Value, key, name, date, timeZone, isNew));
         return _meet!;
+    }
+
+    /// <summary>
+    /// Whether entries waiting for a meet belong to a meet on <paramref name="date"/>: none yet, no date to tell by,
+    /// or a read within a day of it (times are UTC, the date is the event's local day).
+    /// </summary>
+    private bool BelongsTo(long waitingId, string? date)
+    {
+        if (date is null || !DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
+        {
+            return true;
+        }
+
+        var midnight = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+        using var range = _connection.CreateCommand();
+        range.CommandText = """
+            SELECT COUNT(*), COALESCE(SUM(at_ms BETWEEN $from AND $to), 0) FROM log WHERE meet_id = $id AND kind IN (1, 2)
+            """;
+        range.Parameters.AddWithValue("$id", waitingId);
+        range.Parameters.AddWithValue("$from", midnight - 86_400_000);
+        range.Parameters.AddWithValue("$to", midnight + 2 * 86_400_000);
+        using var reader = range.ExecuteReader();
+        reader.Read();
+        return reader.GetInt64(0) == 0 || reader.GetInt64(1) > 0;
     }
 
     /// <summary>Carries on with a stored meet (from <see cref="LastMeet"/>) without changing it.</summary>
@@ -223,7 +267,10 @@ public sealed class LogWriter : IDisposable
         if (FindMeet("key = ''", "") is not { } id)
         {
             using var insert = _connection.CreateCommand();
-            insert.CommandText = "INSERT INTO meets (key, name, date, time_zone, first_seen_ms, last_opened_ms) VALUES ('', '', NULL, 'UTC', $now, $now) RETURNING id";
+            insert.CommandText = """
+                INSERT INTO meets (key, name, date, time_zone, first_seen_ms, last_opened_ms, open_seq)
+                VALUES ('', '', NULL, 'UTC', $now, $now, (SELECT COALESCE(MAX(open_seq), 0) + 1 FROM meets)) RETURNING id
+                """;
             insert.Parameters.AddWithValue("$now", nowMs);
             id = (long)insert.ExecuteScalar()!;
         }
@@ -274,6 +321,8 @@ public sealed class LogWriter : IDisposable
         _batchPositions.Clear();
         _batchLocations.Clear();
         _batchTallies.Clear();
+        _batchUnstored.Clear();
+        _batchStoredAfterAll.Clear();
         var firstId = _nextId;
         try
         {
@@ -305,6 +354,16 @@ public sealed class LogWriter : IDisposable
         foreach (var (key, lines) in _batchTallies)
         {
             _tallies[key] = _tallies.GetValueOrDefault(key) + lines;
+        }
+
+        foreach (var key in _batchStoredAfterAll)
+        {
+            _unstoredKeys.Remove(key);
+        }
+
+        foreach (var (key, outcome) in _batchUnstored)
+        {
+            _unstoredKeys[key] = outcome;
         }
     }
 
@@ -345,6 +404,16 @@ public sealed class LogWriter : IDisposable
                 {
                     Count(e);
                     Tally(e.SourceId, e.Location, LineOutcomes.Stored);
+                    if ((_unstoredKeys.Count > 0 || _batchUnstored.Count > 0) && UnstoredOutcome((e.SourceId, e.Location, e.Sequence)) is { } earlier)
+                    {
+                        _batchUnstored.Remove((e.SourceId, e.Location, e.Sequence));
+                        _batchStoredAfterAll.Add((e.SourceId, e.Location, e.Sequence));
+                        // The number was refused (or a same read) before and now carries a read: count it once, as
+                        // stored, and the earlier line as a resend of it.
+                        ForgetUnstored(meetId, e.SourceId, e.Location, e.Sequence);
+                        Tally(e.SourceId, e.Location, earlier, -1);
+                        Tally(e.SourceId, e.Location, LineOutcomes.Resent);
+                    }
                 }
 
                 continue;
@@ -363,7 +432,9 @@ public sealed class LogWriter : IDisposable
             {
                 Advance(r.SourceId, r.Location, r.Sequence);
                 var outcome = LineOutcomes.RejectedPrefix + r.Reason;
-                Tally(r.SourceId, r.Location, KeepUnstored(meetId, r.SourceId, r.Location, r.Sequence, outcome, r.ReceivedMs, r.Raw) ? outcome : LineOutcomes.Resent);
+                var counted = SequenceStored(meetId, r.SourceId, r.Location, r.Sequence)
+                    || !KeepUnstored(meetId, r.SourceId, r.Location, r.Sequence, outcome, r.ReceivedMs, r.Raw);
+                Tally(r.SourceId, r.Location, counted ? LineOutcomes.Resent : outcome);
             }
             else
             {
@@ -380,11 +451,7 @@ public sealed class LogWriter : IDisposable
     /// <summary>Which rule made an entry a duplicate: its source's sequence number, or the read itself.</summary>
     private string DuplicateOutcome(long meetId, in NewLogEntry e)
     {
-        _seqP[0].Value = meetId;
-        _seqP[1].Value = e.SourceId;
-        _seqP[2].Value = e.Location;
-        _seqP[3].Value = e.Sequence;
-        if (Convert.ToInt64(_seqExists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1)
+        if (SequenceStored(meetId, e.SourceId, e.Location, e.Sequence))
         {
             return LineOutcomes.Resent;
         }
@@ -393,6 +460,33 @@ public sealed class LogWriter : IDisposable
         return KeepUnstored(meetId, e.SourceId, e.Location, e.Sequence, LineOutcomes.SameRead, e.ReceivedMs, e.Raw)
             ? LineOutcomes.SameRead
             : LineOutcomes.Resent;
+    }
+
+    /// <summary>The outcome an unstored line had under this number (committed, or earlier in this batch), if any.</summary>
+    private string? UnstoredOutcome((long, string, long) key) =>
+        _batchUnstored.TryGetValue(key, out var outcome) ? outcome
+        : !_batchStoredAfterAll.Contains(key) && _unstoredKeys.TryGetValue(key, out outcome) ? outcome
+        : null;
+
+    private bool SequenceStored(long meetId, long sourceId, string location, long sequence)
+    {
+        _seqP[0].Value = meetId;
+        _seqP[1].Value = sourceId;
+        _seqP[2].Value = location;
+        _seqP[3].Value = sequence;
+        return Convert.ToInt64(_seqExists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1;
+    }
+
+    private void ForgetUnstored(long meetId, long sourceId, string location, long sequence)
+    {
+        using var delete = _connection.CreateCommand();
+        delete.Transaction = _insert.Transaction;
+        delete.CommandText = "DELETE FROM unstored WHERE meet_id = $m AND source_id = $s AND location = $l AND seq = $q";
+        delete.Parameters.AddWithValue("$m", meetId);
+        delete.Parameters.AddWithValue("$s", sourceId);
+        delete.Parameters.AddWithValue("$l", location);
+        delete.Parameters.AddWithValue("$q", sequence);
+        delete.ExecuteNonQuery();
     }
 
     /// <summary>Records a line that did not become an entry under its sequence number; false when that number is recorded already.</summary>
@@ -405,7 +499,13 @@ public sealed class LogWriter : IDisposable
         _unstoredP[4].Value = outcome;
         _unstoredP[5].Value = receivedMs;
         _unstoredP[6].Value = raw.Length > MaxUnstoredRawChars ? raw[..MaxUnstoredRawChars] : raw;
-        return _unstored.ExecuteNonQuery() == 1;
+        if (_unstored.ExecuteNonQuery() != 1)
+        {
+            return false;
+        }
+
+        _batchUnstored[(sourceId, location, sequence)] = outcome;
+        return true;
     }
 
     private void Advance(long sourceId, string location, long sequence)
@@ -417,10 +517,10 @@ public sealed class LogWriter : IDisposable
         }
     }
 
-    private void Tally(long sourceId, string location, string outcome)
+    private void Tally(long sourceId, string location, string outcome, long lines = 1)
     {
         var key = (sourceId, location, outcome);
-        _batchTallies[key] = _batchTallies.GetValueOrDefault(key) + 1;
+        _batchTallies[key] = _batchTallies.GetValueOrDefault(key) + lines;
     }
 
     private void Count(in NewLogEntry e)
@@ -524,44 +624,48 @@ public sealed class LogWriter : IDisposable
         }
     }
 
+    /// <summary>Makes <paramref name="meet"/> the open one; its totals, positions, tallies and unstored numbers are read first, so a failed read changes nothing.</summary>
     private void Use(MeetRecord meet)
     {
+        var locations = new Dictionary<string, LocationTotals>(StringComparer.Ordinal);
+        var positions = new Dictionary<(long, string), long>();
+        var tallies = new Dictionary<(long, string, string), long>();
+        var unstored = new Dictionary<(long, string, long), string>();
+        ReadRows("SELECT name, reads, guns, last_seq, last_at_ms FROM locations WHERE meet_id = $m", meet.Id, r =>
+            locations[r.GetString(0)] = new LocationTotals(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)));
+        ReadRows("SELECT source_id, location, last_seq FROM positions WHERE meet_id = $m", meet.Id, r =>
+            positions[(r.GetInt64(0), r.GetString(1))] = r.GetInt64(2));
+        ReadRows("SELECT source_id, location, outcome, lines FROM tallies WHERE meet_id = $m", meet.Id, r =>
+            tallies[(r.GetInt64(0), r.GetString(1), r.GetString(2))] = r.GetInt64(3));
+        ReadRows("SELECT source_id, location, seq, outcome FROM unstored WHERE meet_id = $m", meet.Id, r =>
+            unstored[(r.GetInt64(0), r.GetString(1), r.GetInt64(2))] = r.GetString(3));
+
         _meet = meet;
-        _locations.Clear();
-        _positions.Clear();
-        _tallies.Clear();
-        using (var totals = _connection.CreateCommand())
-        {
-            totals.CommandText = "SELECT name, reads, guns, last_seq, last_at_ms FROM locations WHERE meet_id = $m";
-            totals.Parameters.AddWithValue("$m", meet.Id);
-            using var reader = totals.ExecuteReader();
-            while (reader.Read())
-            {
-                var row = new LocationTotals(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
-                _locations[row.Name] = row;
-            }
-        }
+        Replace(_locations, locations);
+        Replace(_positions, positions);
+        Replace(_tallies, tallies);
+        Replace(_unstoredKeys, unstored);
+    }
 
-        using (var positions = _connection.CreateCommand())
+    private void ReadRows(string sql, long meetId, Action<SqliteDataReader> row)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$m", meetId);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
-            positions.CommandText = "SELECT source_id, location, last_seq FROM positions WHERE meet_id = $m";
-            positions.Parameters.AddWithValue("$m", meet.Id);
-            using var reader = positions.ExecuteReader();
-            while (reader.Read())
-            {
-                _positions[(reader.GetInt64(0), reader.GetString(1))] = reader.GetInt64(2);
-            }
+            row(reader);
         }
+    }
 
-        using (var tallies = _connection.CreateCommand())
+    private static void Replace<TKey, TValue>(Dictionary<TKey, TValue> target, Dictionary<TKey, TValue> source)
+        where TKey : notnull
+    {
+        target.Clear();
+        foreach (var (key, value) in source)
         {
-            tallies.CommandText = "SELECT source_id, location, outcome, lines FROM tallies WHERE meet_id = $m";
-            tallies.Parameters.AddWithValue("$m", meet.Id);
-            using var reader = tallies.ExecuteReader();
-            while (reader.Read())
-            {
-                _tallies[(reader.GetInt64(0), reader.GetString(1), reader.GetString(2))] = reader.GetInt64(3);
-            }
+            target[key] = value;
         }
     }
 

@@ -158,7 +158,9 @@ public static class Ctp01Parser
             return RejectReason.BadTime;
         }
 
-        if (!time.IsPlausible)
+        // A newlocation line only announces a location: its time is never a read's, and refusing it would leave the
+        // location unstarted (CTP01 starts new locations only when asked).
+        if (!time.IsPlausible && !fields[3].Of(line).SequenceEqual("newlocation"u8))
         {
             return RejectReason.TimeOutOfRange;
         }

@@ -34,6 +34,7 @@ internal sealed partial class Ctp01Session(
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly SemaphoreSlim _locationStarted = new(0);
     private readonly ConcurrentDictionary<string, long> _started = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _seenLocations = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closing = CancellationTokenSource.CreateLinkedTokenSource(context.ConnectionClosed);
     private readonly bool _pull = options.StreamMode == "pull";
     private volatile Phase _phase;
@@ -46,6 +47,7 @@ internal sealed partial class Ctp01Session(
     private int _pullExpected;
     private int _pullReceived;
     private TaskCompletionSource<int>? _pullBatch;
+    private string? _pullLocation;
     private Task _background = Task.CompletedTask;
 
     public async Task RunAsync()
@@ -124,12 +126,27 @@ internal sealed partial class Ctp01Session(
             }
 
             var outcome = TakeRead(line, out var entry, out var newLocation, out var rejected);
+            if (outcome == ReadOutcome.Read && !_seenLocations.Contains(entry.Location))
+            {
+                if (_seenLocations.Count >= options.MaxLocationsPerConnection)
+                {
+                    // A sender inventing locations in its reads is capped like one asking to start them.
+                    Reject(RejectReason.TooManyLocations, entry.Location);
+                    outcome = ReadOutcome.Rejected;
+                    rejected = new RejectedLine(_source!.Id, "", 0, IngestStatus.ToName(RejectReason.TooManyLocations), entry.ReceivedMs, entry.Raw);
+                }
+                else
+                {
+                    _seenLocations.Add(entry.Location);
+                    NoteLocation(entry.Location);
+                }
+            }
+
             switch (outcome)
             {
                 case ReadOutcome.Read:
                     await store.AppendAsync(entry, time.GetTimestamp(), cancellationToken);
                     info.CountRead();
-                    NoteLocation(entry.Location);
                     CountPulled(entry.Location, entry.Sequence);
                     break;
                 case ReadOutcome.NewLocation:
@@ -273,6 +290,12 @@ internal sealed partial class Ctp01Session(
                 return true;
             case "err":
                 LogClientError(info.Id, Excerpt(text));
+                if (command == "getdata")
+                {
+                    // The client will not answer this one: ask the next location rather than wait out the timeout.
+                    Volatile.Read(ref _pullBatch)?.TrySetResult(0);
+                }
+
                 if (command == "getconnectionid" && _source is null)
                 {
                     await OpenSourceAsync(FallbackConnectionId(), cancellationToken);
@@ -317,6 +340,7 @@ internal sealed partial class Ctp01Session(
             return false;
         }
 
+        _seenLocations.Add(location);
         NoteLocation(location);
 
         if (_pull)
@@ -376,9 +400,11 @@ internal sealed partial class Ctp01Session(
         while (!cancellationToken.IsCancellationRequested)
         {
             var received = 0;
+            var before = _started.ToArray();
             foreach (var location in _started.Keys.Order(StringComparer.Ordinal).ToArray())
             {
                 var batch = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref _pullLocation, location);
                 Volatile.Write(ref _pullBatch, batch);
                 await SendAsync([$"getdata~{options.PullBatch}~{location}~{_started[location]}"], cancellationToken);
                 try
@@ -393,7 +419,8 @@ internal sealed partial class Ctp01Session(
                 }
             }
 
-            if (received == 0)
+            // Lines that moved no location on (a last line that cannot be read, resent each time) are no progress.
+            if (received == 0 || before.All(b => _started.TryGetValue(b.Key, out var next) && next == b.Value) && before.Length == _started.Count)
             {
                 // Nothing new anywhere: wait a moment, or until a location is started.
                 await _locationStarted.WaitAsync(options.PullIdleDelay, cancellationToken);
@@ -416,6 +443,12 @@ internal sealed partial class Ctp01Session(
     {
         if (!_pull)
         {
+            return;
+        }
+
+        if (location.Length > 0 && location != Volatile.Read(ref _pullLocation))
+        {
+            // Not this batch's location: a late line of an earlier answer.
             return;
         }
 

@@ -62,7 +62,8 @@ public sealed partial class MeetHost : BackgroundService
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var z) ? z : TimeZoneInfo.Utc;
         DateOnly? day = DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.None, out var d) ? d : null;
-        Volatile.Write(ref _current, Meet.Empty with { Event = new MeetEvent(name, day, zone) { Id = key } });
+        // Only over the empty meet of a failed start: a good load that got in first wins.
+        Interlocked.CompareExchange(ref _current, Meet.Empty with { Event = new MeetEvent(name, day, zone) { Id = key } }, Meet.Empty);
     }
 
     /// <summary>Raised after a good reload, with the new meet.</summary>

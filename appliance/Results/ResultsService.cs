@@ -140,7 +140,7 @@ public sealed partial class ResultsService(
             }
 
             var started = time.GetTimestamp();
-            var entries = tail.ReadAfter(engine.LastLogId, TailPageSize, _meetId, out var scanned);
+            var entries = tail.ReadAfter(engine.LastLogId, TailPageSize, _meetId, store.LastId, out var scanned);
             engine.Add(entries);
             engine.SkipTo(scanned);
             var change = engine.Publish();
@@ -170,9 +170,10 @@ public sealed partial class ResultsService(
         // Only the open meet's entries: one meet's reads never reach another meet's results.
         _meetId = store.Meet.Id;
         var meetId = _meetId;
+        var committedTo = store.LastId;
         // Reading the log and taking it in overlap: the next page is read while the engine adds this one.
         var entries = await ReplayPump.RunAsync(
-            (after, _) => (tail.ReadAfter(after, ReplayPageSize, meetId, out var scanned), scanned),
+            (after, _) => (tail.ReadAfter(after, ReplayPageSize, meetId, committedTo, out var scanned), scanned),
             engine.LastLogId,
             page => engine.Add(page),
             CancellationToken.None).ConfigureAwait(false);
@@ -218,39 +219,39 @@ public sealed class EngineLogReader : IDisposable
     private readonly SqliteCommand _command;
     private readonly SqliteParameter _after;
     private readonly SqliteParameter _limit;
+    private readonly SqliteParameter _meet;
     private readonly Dictionary<string, string> _locations = new(StringComparer.Ordinal);
 
     public EngineLogReader(SqliteConnection connection)
     {
         _command = connection.CreateCommand();
         _command.CommandText = """
-            SELECT id, kind, location, tag, at_ms, CASE WHEN kind >= 10 THEN raw END, meet_id
-            FROM log WHERE id > $after ORDER BY id LIMIT $limit
+            SELECT id, kind, location, tag, at_ms, CASE WHEN kind >= 10 THEN raw END
+            FROM log WHERE meet_id = $meet AND id > $after ORDER BY id LIMIT $limit
             """;
         _after = _command.Parameters.Add("$after", SqliteType.Integer);
         _limit = _command.Parameters.Add("$limit", SqliteType.Integer);
+        _meet = _command.Parameters.Add("$meet", SqliteType.Integer);
         _command.Prepare();
     }
 
     /// <summary>
-    /// Up to <paramref name="limit"/> log rows after <paramref name="afterId"/>, keeping those of meet
-    /// <paramref name="meetId"/>; <paramref name="scannedTo"/> is the last row looked at (the next page starts after it).
+    /// Up to <paramref name="limit"/> entries of meet <paramref name="meetId"/> after <paramref name="afterId"/>, through
+    /// the <c>(meet_id, id)</c> index. <paramref name="scannedTo"/> is where the next page starts: the last entry read,
+    /// or, when the page is not full, <paramref name="committedTo"/> (every id up to it is committed and was looked at).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public List<EngineEntry> ReadAfter(long afterId, int limit, long meetId, out long scannedTo)
+    public List<EngineEntry> ReadAfter(long afterId, int limit, long meetId, long committedTo, out long scannedTo)
     {
         _after.Value = afterId;
         _limit.Value = limit;
+        _meet.Value = meetId;
         scannedTo = afterId;
         var entries = new List<EngineEntry>();
         using var reader = _command.ExecuteReader();
         while (reader.Read())
         {
             scannedTo = reader.GetInt64(0);
-            if (reader.GetInt64(6) != meetId)
-            {
-                continue;
-            }
 
             var location = reader.GetString(2);
             // A handful of timing points: keep one string per name rather than one per read.
@@ -261,6 +262,11 @@ public sealed class EngineLogReader : IDisposable
 
             entries.Add(new EngineEntry(
                 reader.GetInt64(0), (LogKind)reader.GetInt32(1), shared, reader.GetString(3), reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        if (entries.Count < limit)
+        {
+            scannedTo = Math.Max(scannedTo, committedTo);
         }
 
         return entries;

@@ -54,6 +54,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
     private IReadOnlyList<LocationTotals> _locations = [];
     private IReadOnlyList<SourceTally> _tallies = [];
     private MeetRecord? _meet;
+    private MeetEvent? _wanted;
     private StoreHealth _health = StoreHealth.Starting;
     private long _lastId;
     private TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -104,12 +105,13 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         // Open before the listener binds, so a box with a broken store never accepts a read it cannot keep.
         _connection = EdgeDatabase.OpenWriter(_options.DataDir);
         _writer = new LogWriter(_connection);
+        // Before the meet is read: a folder edit during a slow start is not missed.
+        meetHost.Changed += OnMeetChanged;
         OpenMeetAtStart();
         PublishTotals();
         _lastId = _writer.NextId - 1;
         Volatile.Write(ref _health, new StoreHealth(StoreState.Healthy, null, null));
         LogOpened(DatabasePath, _meet!.Key.Length > 0 ? _meet.Key : "(waiting for a meet folder)", Reads, _writer.NextId - 1);
-        meetHost.Changed += OnMeetChanged;
         return base.StartAsync(cancellationToken);
     }
 
@@ -149,7 +151,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
             var healthy = true;
-            while (healthy && appends.Count + rejects.Count < _options.MaxBatch && reader.TryRead(out var request))
+            while (healthy && appends.Count + rejects.Count < _options.MaxBatch && Volatile.Read(ref _wanted) is null && reader.TryRead(out var request))
             {
                 switch (request)
                 {
@@ -174,6 +176,11 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
             }
 
             if (healthy && Commit(appends, rejects))
+            {
+                healthy = OpenWantedMeet();
+            }
+
+            if (healthy)
             {
                 continue;
             }
@@ -243,12 +250,59 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         }
     }
 
+    /// <summary>
+    /// A good folder load: the writer opens (or updates) its meet between two batches. Kept in a field, not queued
+    /// behind reads: a full queue (a backlog, a disk being retried) must not lose or delay a meet switch.
+    /// </summary>
     private void OnMeetChanged(Meet.Meet meet)
     {
-        if (meet.Event.Key != Volatile.Read(ref _meet)?.Key)
+        Volatile.Write(ref _wanted, meet.Event);
+        _queue.Writer.TryWrite(WakeRequest.Instance);
+    }
+
+    /// <summary>Opens the meet the folder names now, if it differs from the open one; false when the store failed for good.</summary>
+    private bool OpenWantedMeet()
+    {
+        if (Interlocked.Exchange(ref _wanted, null) is not { } ev)
         {
-            // Through the queue: entries queued before the change still go to the meet they arrived in.
-            _queue.Writer.TryWrite(new OpenMeetRequest(meet.Event));
+            return true;
+        }
+
+        var current = Volatile.Read(ref _meet);
+        var date = DateText(ev.Date);
+        if (current is not null && current.Key == ev.Key && current.Name == ev.Name && current.Date == date && current.TimeZone == ev.TimeZone.Id)
+        {
+            return true;
+        }
+
+        try
+        {
+            var opened = _writer!.OpenMeet(ev.Key, ev.Name, date, ev.TimeZone.Id, time.GetUtcNow().ToUnixTimeMilliseconds());
+            Volatile.Write(ref _meet, opened);
+            PublishTotals();
+            if (opened.Id != current?.Id)
+            {
+                LogMeetOpened(opened.Key, opened.IsNew ? "new" : "returning", opened.Id);
+                MeetOpened?.Invoke(opened);
+            }
+
+            return true;
+        }
+        catch (SqliteException e) when (IsTransient(e) && !_stopping.IsCancellationRequested)
+        {
+            // Try again after the next batch (or wake); a newer folder load wins over this one.
+            Interlocked.CompareExchange(ref _wanted, ev, null);
+            LogMeetOpenFailed(e);
+            _stopping.Token.WaitHandle.WaitOne(FirstRetryDelay);
+            _queue.Writer.TryWrite(WakeRequest.Instance);
+            return true;
+        }
+        catch (Exception e)
+        {
+            var problem = e is SqliteException sqlite ? Describe(sqlite) : e.Message;
+            Volatile.Write(ref _health, new StoreHealth(StoreState.Failed, problem, time.GetUtcNow()));
+            LogWriteFailed(e, problem);
+            return false;
         }
     }
 
@@ -342,21 +396,13 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
                 case OpenSourceRequest open:
                     open.Result.TrySetResult(_writer!.OpenSource(open.ConnectionId, open.Program, time.GetUtcNow().ToUnixTimeMilliseconds()));
                     break;
-                case OpenMeetRequest meet:
-                    var ev = meet.Event;
-                    var opened = _writer!.OpenMeet(ev.Key, ev.Name, DateText(ev.Date), ev.TimeZone.Id, time.GetUtcNow().ToUnixTimeMilliseconds());
-                    Volatile.Write(ref _meet, opened);
-                    PublishTotals();
-                    LogMeetOpened(opened.Key, opened.IsNew ? "new" : "returning", opened.Id);
-                    MeetOpened?.Invoke(opened);
-                    break;
                 case WriterActionRequest action:
                     action.Action(_connection!);
                     action.Done.TrySetResult();
                     break;
             }
         }
-        catch (Exception e) when (request is OpenSourceRequest or WriterActionRequest or OpenMeetRequest)
+        catch (Exception e) when (request is OpenSourceRequest or WriterActionRequest)
         {
             if (e is SqliteException sqlite && !IsTransient(sqlite))
             {
@@ -366,10 +412,6 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
 
             (request as OpenSourceRequest)?.Result.TrySetException(e);
             (request as WriterActionRequest)?.Done.TrySetException(e);
-            if (request is OpenMeetRequest)
-            {
-                LogMeetOpenFailed(e);
-            }
         }
     }
 
@@ -392,7 +434,11 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
 
     private sealed record RejectRequest(RejectedLine Line) : Request;
 
-    private sealed record OpenMeetRequest(MeetEvent Event) : Request;
+    /// <summary>Nothing to do but look at <see cref="_wanted"/>: wakes an idle writer.</summary>
+    private sealed record WakeRequest : Request
+    {
+        public static WakeRequest Instance { get; } = new();
+    }
 
     private sealed record OpenSourceRequest(string ConnectionId, string Program) : Request
     {
@@ -413,7 +459,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
     [LoggerMessage(Level = LogLevel.Information, Message = "Meet '{Meet}' is open ({Kind}, meet {Id}): new entries belong to it")]
     private partial void LogMeetOpened(string meet, string kind, long id);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Opening the meet folder's meet in the store failed; entries stay with the meet open before")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Opening the meet folder's meet in the store failed; retrying (entries stay with the meet open before meanwhile)")]
     private partial void LogMeetOpenFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Commit of {Count} entries failed; retrying until it succeeds (no new reads are taken meanwhile)")]

@@ -15,7 +15,7 @@ public sealed record DuplicateCounts(long Resent, long SameRead);
 /// <param name="Location">The location; empty for lines whose location could not be read.</param>
 /// <param name="Source">The source's CTP01 connection id.</param>
 /// <param name="LastSequence">The highest sequence number the source delivered there.</param>
-/// <param name="Received">Every line received, including resends.</param>
+/// <param name="Received">Every line received, including resends (on a file upgraded from before tallies, the numbers delivered then count once each).</param>
 /// <param name="Stored">Lines that became reads or gun events.</param>
 /// <param name="Duplicates">Lines not stored twice, by rule.</param>
 /// <param name="Rejected">Refused lines per reason.</param>
@@ -39,7 +39,7 @@ public sealed record LocationReconciliation(
         var rejected = o.Where(kv => kv.Key.StartsWith(LineOutcomes.RejectedPrefix, StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key[LineOutcomes.RejectedPrefix.Length..], kv => kv.Value, StringComparer.Ordinal);
         // Each sequence number is counted once as stored, same read or rejected; resends repeat a counted one.
-        var accounted = stored + sameRead + (tally.Location.Length > 0 ? rejected.Values.Sum() : 0);
+        var accounted = stored + sameRead + o.GetValueOrDefault(LineOutcomes.BeforeTallies) + (tally.Location.Length > 0 ? rejected.Values.Sum() : 0);
         return new LocationReconciliation(
             tally.Location,
             tally.ConnectionId,

@@ -225,6 +225,7 @@ public class Ctp01ParserTests
     [InlineData("CT01_33~1~finish~100~4102444799.99~1~0F2A38~1")]     // the last hundredth of 2099
     [InlineData("CT01_33~1~finish~100~2099-12-31T23:59:59.99Z~1~0F2A38~1")]
     [InlineData("CT01_33~1~finish~100~999:59:59.99~1~0F2A38~1")]      // a time of day is dated by the event
+    [InlineData("CT01_33~2038~30k~newlocation~0.00~0~ED932A~0")]       // an announcement, whatever its clock says
     public void Times_inside_the_window_parse(string line)
     {
         Assert.Equal(RejectReason.None, Ctp01Parser.TryParseRead(Encoding.UTF8.GetBytes(line), out _));

@@ -63,9 +63,8 @@ public class HostileMeetTests
         File.WriteAllText(Path.Combine(meet.Path, "participants.csv"), roster);
         File.WriteAllText(Path.Combine(meet.Path, "meet.json"), good);
         await box.WaitUntilAsync(s => s.GetProperty("meet").GetProperty("loaded").GetBoolean(), TimeSpan.FromSeconds(20), "the fixed folder");
-        // The reads that arrived meanwhile are this meet's.
-        var results = await box.Http.GetStringAsync("/api/races/10k/results");
-        Assert.Contains("\"place\":1", results, StringComparison.Ordinal);
+        // The reads that arrived meanwhile are this meet's (results follow the load within moments).
+        await ResultsWithAWinnerAsync(box);
     }
 
     [Theory]
@@ -87,6 +86,26 @@ public class HostileMeetTests
         Assert.Equal("ok\n", await box.Http.GetStringAsync("/healthz"));
         var status = await box.StatusAsync();
         Assert.Equal(2, status.GetProperty("meet").GetProperty("races").GetInt32());
-        Assert.Contains("\"place\":1", await box.Http.GetStringAsync("/api/races/10k/results"), StringComparison.Ordinal);
+        await ResultsWithAWinnerAsync(box);
+    }
+
+    private static async Task ResultsWithAWinnerAsync(TestBox box)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        string last;
+        do
+        {
+            using var response = await box.Http.GetAsync("/api/races/10k/results");
+            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            if (response.IsSuccessStatusCode && last.Contains("\"place\":1", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Fail($"no winner in the 10K results: {last}");
     }
 }

@@ -91,6 +91,23 @@ public class TrustTests
     }
 
     [Fact]
+    public async Task Reads_inventing_locations_are_capped_per_connection()
+    {
+        await using var box = await TestBox.StartAsync(null, "--Timing:MaxLocationsPerConnection=2");
+        using var client = await RawClient.ConnectAsync(box.TimingPort);
+        await client.HandshakeAsync(ConnectionId, "start");
+        await client.SendAsync(
+            "CT01_33~1~finish~101~2026-05-02T08:41:23.45Z~1~0FA22E~2",
+            "CT01_33~1~x1~101~2026-05-02T08:41:23.45Z~1~0FA22E~2",
+            "CT01_33~1~x2~101~2026-05-02T08:41:23.45Z~1~0FA22E~2",
+            "CT01_33~2~finish~102~2026-05-02T08:41:24.45Z~1~0FA22E~2");
+        await box.WaitForReadsAsync(2);
+        await box.WaitUntilAsync(s => s.GetProperty("rejected").TryGetProperty("tooManyLocations", out var n) && n.GetInt64() == 2, TimeSpan.FromSeconds(10), "2 refused");
+        var status = await box.StatusAsync();
+        Assert.DoesNotContain(status.GetProperty("reconciliation").EnumerateArray(), r => r.GetProperty("location").GetString() is "x1" or "x2");
+    }
+
+    [Fact]
     public async Task A_full_disk_is_retried_and_reported_until_it_clears_and_then_every_read_is_stored()
     {
         await using var box = await TestBox.StartAsync();

@@ -67,6 +67,48 @@ public class AccountingTests : IDisposable
     }
 
     [Fact]
+    public void A_number_refused_and_later_stored_counts_once_as_stored()
+    {
+        using var connection = EdgeDatabase.OpenWriter(_dir);
+        using var writer = new LogWriter(connection);
+        var a = writer.OpenSource("a", "SimpleClient", 0).Id;
+        writer.Append([Read(a, "finish", 6, "6", 6000)], [Refused(a, "finish", 5, "badTime")], new long[1]);
+        // The resend of 5 now reads well; 6 comes again garbled.
+        writer.Append([Read(a, "finish", 5, "5", 5000)], [Refused(a, "finish", 6, "badTime")], new long[1]);
+        var finish = LocationReconciliation.Of(writer.Tallies().Single());
+        Assert.Equal((4L, 2L, 2L), (finish.Received, finish.Stored, finish.Duplicates.Resent));
+        Assert.DoesNotContain(finish.Rejected, r => r.Value != 0);
+        Assert.Equal(4, finish.Missing); // 1 to 4 never arrived
+        Assert.Equal(0, Count(connection, "SELECT COUNT(*) FROM unstored"));
+    }
+
+    [Fact]
+    public void The_meet_opened_last_is_known_by_order_not_by_the_box_clock()
+    {
+        using var connection = EdgeDatabase.OpenWriter(_dir);
+        using var writer = new LogWriter(connection);
+        writer.OpenMeet("saturday", "Saturday", "2026-05-02", "UTC", nowMs: 1_777_700_000_000);
+        // Sunday's box booted with its clock in 1970 (no battery clock).
+        var sunday = writer.OpenMeet("sunday", "Sunday", "2026-05-03", "UTC", nowMs: 5_000);
+        Assert.Equal(sunday.Id, writer.LastMeet()!.Id);
+    }
+
+    [Fact]
+    public void Waiting_entries_from_another_day_are_not_taken_by_a_new_meet()
+    {
+        using var connection = EdgeDatabase.OpenWriter(_dir);
+        using var writer = new LogWriter(connection);
+        var source = writer.OpenSource("a", "SimpleClient", 0).Id; // the waiting meet
+        var lastYear = new DateTimeOffset(2025, 5, 3, 15, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        writer.Append([Read(source, "finish", 1, "1", lastYear)], new long[1]);
+        var meet = writer.OpenMeet("lakeside-2026", "Lakeside", "2026-05-02", "UTC", 1);
+        Assert.True(meet.IsNew);
+        Assert.Empty(writer.Locations);
+        Assert.Empty(writer.OpenSource("a", "SimpleClient", 0).LastSequences);
+        Assert.Equal(1, Count(connection, "SELECT COUNT(*) FROM meets WHERE key LIKE 'unassigned-%'"));
+    }
+
+    [Fact]
     public void A_new_meet_starts_clean_and_the_old_one_stays_as_it_was()
     {
         using var connection = EdgeDatabase.OpenWriter(_dir);
@@ -123,9 +165,9 @@ public class AccountingTests : IDisposable
                 CREATE TABLE positions (source_id INTEGER NOT NULL, location TEXT NOT NULL, last_seq INTEGER NOT NULL, PRIMARY KEY (source_id, location)) WITHOUT ROWID;
                 CREATE TABLE locations (name TEXT PRIMARY KEY, reads INTEGER NOT NULL, guns INTEGER NOT NULL, last_seq INTEGER NOT NULL, last_at_ms INTEGER NOT NULL) WITHOUT ROWID;
                 INSERT INTO sources VALUES (1, 'a', 'SimpleClient', 0);
-                INSERT INTO log VALUES (1, 1, 1, 'finish', 1, '7', 5000, 2, '0F2A38', 1, 0, 'raw');
+                INSERT INTO log VALUES (1, 1, 1, 'finish', 1, '7', 1777737600000, 2, '0F2A38', 1, 0, 'raw');
                 INSERT INTO positions VALUES (1, 'finish', 1);
-                INSERT INTO locations VALUES ('finish', 1, 0, 1, 5000);
+                INSERT INTO locations VALUES ('finish', 1, 0, 1, 1777737600000);
                 PRAGMA user_version = 2;
                 """);
         }
@@ -134,11 +176,11 @@ public class AccountingTests : IDisposable
         Assert.Equal(EdgeDatabase.SchemaVersion, Count(connection, "PRAGMA user_version"));
         using var writer = new LogWriter(connection);
         var meet = writer.OpenMeet("lakeside", "Lakeside 10K", "2026-05-02", "UTC", 1);
-        Assert.Equal(1, meet.Id); // the upgraded file's reads are the first meet's
+        Assert.Equal(1, meet.Id); // the upgraded file's reads, of the event's day, are the first meet's
         var source = writer.OpenSource("a", "SimpleClient", 0);
         Assert.Equal(1, source.LastSequences["finish"]);
         var ids = new long[1];
-        writer.Append([Read(source.Id, "finish", 2, "7", 5000, lap: 3)], ids); // same hundredth, next lap
+        writer.Append([Read(source.Id, "finish", 2, "7", 1777737600000, lap: 3)], ids); // same hundredth, next lap
         Assert.Equal(2, ids[0]);
         var reconciled = LocationReconciliation.Of(writer.Tallies().Single());
         Assert.Equal((2L, 2L, 0L), (reconciled.Stored, reconciled.LastSequence, reconciled.Missing));

@@ -54,4 +54,24 @@ public class MeetExportTests
 
         TempDir.Delete(dataDir);
     }
+
+    [Fact]
+    public async Task Fixing_the_date_of_a_pinned_meet_updates_it_in_place()
+    {
+        var json = TestMeet.StandardJson().Replace("\"event\": {", "\"event\": { \"id\": \"lakeside-2026\",", StringComparison.Ordinal);
+        using var meet = TestMeet.Create(json, TestMeet.SmallRoster);
+        await using var box = await TestBox.StartAsync(null, meet.Setting, "--Edge:MeetPollInterval=00:00:00.200");
+        await SendAsync(box, "ct-1", "CT01_33~1~finish~101~2026-05-02T08:41:23.45Z~1~0FA22E~2");
+        File.WriteAllText(Path.Combine(meet.Path, "meet.json"), json.Replace(TestMeet.Date, "2026-05-03", StringComparison.Ordinal));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        JsonElement only;
+        do
+        {
+            await Task.Delay(100);
+            only = Assert.Single(JsonDocument.Parse(await box.Http.GetStringAsync("/api/meets")).RootElement.EnumerateArray());
+        }
+        while (only.GetProperty("date").GetString() != "2026-05-03" && DateTime.UtcNow < deadline);
+
+        Assert.Equal(("lakeside-2026", "2026-05-03", 1L), (only.GetProperty("key").GetString(), only.GetProperty("date").GetString(), only.GetProperty("reads").GetInt64()));
+    }
 }
