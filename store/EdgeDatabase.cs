@@ -79,8 +79,8 @@ public static class EdgeDatabase
         INSERT INTO meets (id, key, name, date, time_zone, first_seen_ms, last_opened_ms)
             SELECT 1, '', '', NULL, 'UTC', 0, 0 WHERE EXISTS (SELECT 1 FROM log);
         ALTER TABLE log ADD COLUMN meet_id INTEGER NOT NULL DEFAULT 1;
-        -- One meet's entries in order: results replay and export read a meet without scanning the others.
-        CREATE INDEX log_meet ON log(meet_id, id);
+        -- No (meet_id, id) index: a fourth b-tree on every insert cost ingest about a tenth (docs/BENCHMARKS.md);
+        -- replay and export walk the log by id and skip other meets' entries.
         DROP INDEX log_source_seq;
         CREATE UNIQUE INDEX log_source_seq ON log(meet_id, source_id, location, seq);
         -- Two reads of one tag at the same hundredth with different lap counts are two reads (PROTOCOLS.md §1).

@@ -66,11 +66,10 @@ public static class Exports
 
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT l.id, l.kind, COALESCE(s.connection_id, ''), l.location, l.seq, l.tag, l.at_ms, l.lap, l.reader, l.gator, l.received_ms, l.raw
+            SELECT l.id, l.kind, COALESCE(s.connection_id, ''), l.location, l.seq, l.tag, l.at_ms, l.lap, l.reader, l.gator, l.received_ms, l.raw, l.meet_id
             FROM log l LEFT JOIN sources s ON s.id = l.source_id
-            WHERE l.meet_id = $meet AND l.id > $after ORDER BY l.id LIMIT 5000
+            WHERE l.id > $after ORDER BY l.id LIMIT 5000
             """;
-        command.Parameters.AddWithValue("$meet", id);
         var after = command.Parameters.Add("$after", Microsoft.Data.Sqlite.SqliteType.Integer);
         var csv = new StringBuilder("id,kind,source,location,seq,tag,at,at_ms,lap,reader,gator,received_ms,raw\r\n");
         long last = 0;
@@ -84,6 +83,12 @@ public static class Exports
                 {
                     rows++;
                     last = reader.GetInt64(0);
+                    if (reader.GetInt64(12) != id)
+                    {
+                        // Walked by id, other meets' rows skipped: linear in the log, and no index slows ingest.
+                        continue;
+                    }
+
                     var atMs = reader.GetInt64(6);
                     csv.AppendJoin(',', (string[])[
                         Num(last), ((Edge.Store.LogKind)reader.GetInt32(1)).Name(), Text(reader.GetString(2)), Text(reader.GetString(3)), Num(reader.GetInt64(4)),
