@@ -17,10 +17,19 @@ public sealed partial class Ctp01ConnectionHandler(
 {
     private readonly TimingOptions _options = options.Value;
     private readonly string _password = ReadPassword(options.Value);
+    private readonly IReadOnlyList<System.Net.IPNetwork> _networks = options.Value.Networks();
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var remote = connection.RemoteEndPoint?.ToString() ?? "unknown";
+        if (!TimingOptions.Allows(_networks, (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address))
+        {
+            // Closed before a byte is read or said: a phone on the spectators' network cannot inject reads.
+            status.Reject(RejectReason.NetworkNotAllowed);
+            LogNotAllowed(remote, _options.AllowedNetworks);
+            return;
+        }
+
         if (status.Count >= _options.MaxConnections)
         {
             status.Reject(RejectReason.TooManyConnections);
@@ -70,6 +79,9 @@ public sealed partial class Ctp01ConnectionHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Timing connection {Connection} from {Remote} ({ConnectionId}) closed after {Reads} reads: {Reason}")]
     private partial void LogClosed(long connection, string remote, string connectionId, long reads, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Timing connection from {Remote} refused: not in Timing:AllowedNetworks ({Networks})")]
+    private partial void LogNotAllowed(string remote, string networks);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Timing connection from {Remote} refused: {Max} connections already open")]
     private partial void LogRefused(string remote, int max);

@@ -26,4 +26,6 @@ public enum RejectReason
     TooManyConnections,
     SlowReader,
     TooManyLocations,
+    /// <summary>A connection from outside <c>Timing:AllowedNetworks</c>.</summary>
+    NetworkNotAllowed,
 }

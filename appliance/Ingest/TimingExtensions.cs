@@ -18,6 +18,8 @@ public static class TimingExtensions
     {
         builder.Services.AddOptions<TimingOptions>().BindConfiguration(TimingOptions.Section).ValidateDataAnnotations()
             .Validate(o => IPAddress.TryParse(o.Address, out _), "Timing:Address must be an IP address such as 0.0.0.0")
+            .Validate(o => o.AllowedNetworks.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(n => IPNetwork.TryParse(n, out _)),
+                "Timing:AllowedNetworks must be comma-separated networks such as 192.168.7.0/24,127.0.0.1/32")
             .Validate(o => o.Authentication == "none" || o.User.Length > 0 && (o.Password.Length > 0 || !string.IsNullOrEmpty(o.PasswordFile)),
                 "Timing:Authentication needs Timing:User and Timing:PasswordFile (or Timing:Password)")
             .ValidateOnStart();

@@ -7,6 +7,34 @@ public sealed class TimingOptions
 {
     public const string Section = "Timing";
 
+    /// <summary>
+    /// Networks the timing port takes connections from, comma-separated CIDR (<c>192.168.7.0/24,127.0.0.1/32</c>);
+    /// empty takes any. On a box whose phones share a network with the timer, list the timer's side only, so a
+    /// phone can never inject reads.
+    /// </summary>
+    public string AllowedNetworks { get; set; } = "";
+
+    /// <summary>The parsed <see cref="AllowedNetworks"/>; empty when any network may connect. Throws on a malformed entry.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> Networks() =>
+        [.. AllowedNetworks.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(System.Net.IPNetwork.Parse)];
+
+    /// <summary>True when <paramref name="address"/> may open a timing connection.</summary>
+    public static bool Allows(IReadOnlyList<System.Net.IPNetwork> networks, System.Net.IPAddress? address)
+    {
+        if (networks.Count == 0)
+        {
+            return true;
+        }
+
+        if (address is null)
+        {
+            return false;
+        }
+
+        var plain = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        return networks.Any(n => n.Contains(plain));
+    }
+
     /// <summary>TCP port ChronoTrack middleware connects to; 0 picks a free one.</summary>
     [Range(0, 65535)]
     public int Port { get; set; } = 61611;

@@ -16,6 +16,7 @@ public class SettingsTests
     [InlineData("--Edge:MeetPollInterval=00:00:00", "Edge:MeetPollInterval")]
     [InlineData("--Edge:DemoParticipants=0", "Edge:DemoParticipants")]
     [InlineData("--Edge:QueueCapacity=0", "QueueCapacity")]
+    [InlineData("--Timing:AllowedNetworks=192.168.7.0/33", "Timing:AllowedNetworks")]
     public async Task A_bad_setting_stops_the_box_at_start_naming_it(string setting, string named)
     {
         var e = await Assert.ThrowsAsync<OptionsValidationException>(async () => await TestBox.StartAsync(null, setting));

@@ -91,6 +91,42 @@ public class TrustTests
     }
 
     [Fact]
+    public async Task A_client_outside_the_allowed_networks_cannot_open_the_timing_port()
+    {
+        await using var box = await TestBox.StartAsync(null, "--Timing:AllowedNetworks=127.0.0.1/32");
+        using (var stranger = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp))
+        {
+            stranger.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+            await stranger.ConnectAsync(IPAddress.Loopback, box.TimingPort);
+            await stranger.SendAsync("SimpleClient~0.5.0~CTP01\r\nCT01_33~1~finish~101~2026-05-02T08:41:23.45Z~1~0FA22E~2\r\n"u8.ToArray());
+            var buffer = new byte[256];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            // The box says nothing and closes: the read ends with 0 bytes (or a reset).
+            var read = await ReadOrResetAsync(stranger, buffer, timeout.Token);
+            Assert.Equal(0, read);
+        }
+
+        Assert.Equal(1, await box.RejectedAsync("networkNotAllowed"));
+        using var timer = await RawClient.ConnectAsync(box.TimingPort);
+        await timer.HandshakeAsync(ConnectionId, "finish");
+        await timer.SendAsync("CT01_33~1~finish~102~2026-05-02T08:41:24.45Z~1~0FA22E~2");
+        await box.WaitForReadsAsync(1);
+        Assert.Equal(1, await box.ReadsAsync());
+    }
+
+    private static async Task<int> ReadOrResetAsync(System.Net.Sockets.Socket socket, byte[] buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await socket.ReceiveAsync(buffer, cancellationToken);
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return 0;
+        }
+    }
+
+    [Fact]
     public async Task Reads_inventing_locations_are_capped_per_connection()
     {
         await using var box = await TestBox.StartAsync(null, "--Timing:MaxLocationsPerConnection=2");
