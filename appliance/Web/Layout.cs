@@ -16,7 +16,7 @@ public static class Layout
         "a{color:#0033a0}p{margin:.5em 0}" +
         "table{width:100%;border-collapse:collapse}td,th{padding:9px 4px;border-bottom:1px solid #bbb;text-align:left;vertical-align:top;overflow-wrap:anywhere}" +
         "th{font-size:.8em;text-transform:uppercase;color:#333}" +
-        ".r{text-align:right;white-space:nowrap}.s{color:#333;font-size:.85em}.n{white-space:nowrap}" +
+        ".r{text-align:right;white-space:nowrap}.s{color:#333;font-size:.85em}.s.w{color:#fff}.n{white-space:nowrap}" +
         "td a{display:block;font-weight:600;text-decoration:none}" +
         "form{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}" +
         "input,select,button{font:inherit;min-height:46px;padding:8px 10px;border:2px solid #000;border-radius:6px;background:#fff;color:#000}" +
@@ -60,7 +60,7 @@ public static class Layout
     {
         html.Add($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
         html.Add($"<title>{title}</title><style>{new Markup(PhoneStyle)}</style></head><body>");
-        html.Add($"<header><a href=\"/\">{eventName}</a> <span class=\"s\" style=\"color:#fff\">· live results</span></header><main>");
+        html.Add($"<header><a href=\"/\">{eventName}</a> <span class=\"s w\">· live results</span></header><main>");
     }
 
     /// <summary>

@@ -29,6 +29,7 @@ public static class WebExtensions
 
     public static WebApplication MapResultsWeb(this WebApplication app)
     {
+        app.Use(SecurityHeaders.Apply);
         app.UseMiddleware<CaptivePortal>();
         app.UseResponseCompression();
         app.Use(AnswerBadInput);

@@ -12,6 +12,14 @@ namespace Edge.Appliance.Web;
 /// </summary>
 public static class WifiSign
 {
+    /// <summary>The sign's stylesheet; a constant, so the Content-Security-Policy can name it by hash.</summary>
+    public const string SignStyle =
+        "@page{size:auto;margin:12mm}*{box-sizing:border-box}body{margin:0;padding:4vw;font:18px/1.3 system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;color:#000;background:#fff;text-align:center}" +
+            "h1{font-size:44px;margin:0 0 4px}h2{font-size:30px;margin:0 0 8px}.lead{font-size:24px;margin:0 0 20px}" +
+            ".steps{display:flex;flex-wrap:wrap;gap:24px;justify-content:center}.step{flex:1 1 300px;border:4px solid #000;border-radius:16px;padding:16px;break-inside:avoid}" +
+            "img{width:100%;max-width:300px;height:auto;image-rendering:pixelated}.k{font-size:18px;text-transform:uppercase;letter-spacing:.05em;margin:12px 0 0}" +
+            ".v{font-size:36px;font-weight:800;word-break:break-all;margin:0}.f{margin-top:20px;font-size:16px}";
+
     private const int PixelsPerModule = 12;
 
     private static readonly ConcurrentDictionary<string, byte[]> Codes = new(StringComparer.Ordinal);
@@ -81,11 +89,7 @@ public static class WifiSign
         var url = ResultsUrl(context, meet);
         var html = new Html(4096);
         html.Add($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Live results · {meet.Event.Name}</title>");
-        html.Raw("<style>@page{size:auto;margin:12mm}*{box-sizing:border-box}body{margin:0;padding:4vw;font:18px/1.3 system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;color:#000;background:#fff;text-align:center}" +
-            "h1{font-size:44px;margin:0 0 4px}h2{font-size:30px;margin:0 0 8px}.lead{font-size:24px;margin:0 0 20px}" +
-            ".steps{display:flex;flex-wrap:wrap;gap:24px;justify-content:center}.step{flex:1 1 300px;border:4px solid #000;border-radius:16px;padding:16px;break-inside:avoid}" +
-            "img{width:100%;max-width:300px;height:auto;image-rendering:pixelated}.k{font-size:18px;text-transform:uppercase;letter-spacing:.05em;margin:12px 0 0}" +
-            ".v{font-size:36px;font-weight:800;word-break:break-all;margin:0}.f{margin-top:20px;font-size:16px}</style></head><body>");
+        html.Raw($"<style>{SignStyle}</style></head><body>");
         html.Add($"<h1>{meet.Event.Name}</h1><p class=\"lead\">Live results on your phone: no app, no internet needed.</p><div class=\"steps\">");
         if (wifi is not null)
         {

@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Edge.Appliance.Web;
+
+/// <summary>
+/// Headers on every answer: a Content-Security-Policy that allows only the box's own inline style sheets and live
+/// script, named by hash (nothing external, no injected script or style can run), and the usual hardening headers.
+/// </summary>
+public static class SecurityHeaders
+{
+    /// <summary>The policy; every inline block the pages carry is a constant and is listed by its SHA-256.</summary>
+    public static string Policy { get; } =
+        "default-src 'none'; " +
+        $"style-src {Hash(Layout.PhoneStyle)} {Hash(Layout.DisplayStyle)} {Hash(WifiSign.SignStyle)}; " +
+        $"script-src {Hash(Layout.LiveScript)}; " +
+        "img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+    public static Task Apply(HttpContext context, RequestDelegate next)
+    {
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy = Policy;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+        return next(context);
+    }
+
+    /// <summary>A CSP source for an inline block: <c>'sha256-…'</c> of its exact text.</summary>
+    public static string Hash(string block) => $"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(block)))}'";
+}
