@@ -201,7 +201,8 @@ public sealed class LogWriter : IDisposable
             {
                 // Another day's entries (an upgraded file from an earlier event): they stay a meet of their own.
                 using var archive = _connection.CreateCommand();
-                archive.CommandText = "UPDATE meets SET key = 'unassigned-' || id WHERE id = $id";
+                // '.' is in no meet.json key, so the name cannot collide with a meet's.
+                archive.CommandText = "UPDATE meets SET key = 'unassigned.' || id WHERE id = $id";
                 archive.Parameters.AddWithValue("$id", waiting);
                 archive.ExecuteNonQuery();
             }

@@ -46,19 +46,23 @@ public sealed partial class Ctp01ConnectionHandler(
             // Shutdown does not wait for controllers to hang up: each session stops reading at once.
             using var stopping = lifetime.ApplicationStopping.Register(session.Stop);
             await session.RunAsync();
-            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            if (store.Health.State == StoreState.Failed)
+            {
+                reason = $"store failed: {store.Health.Problem}";
+            }
+            else if (lifetime.ApplicationStopping.IsCancellationRequested)
             {
                 reason = "box shutting down";
             }
-        }
-        catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or ConnectionAbortedException or IOException)
-        {
-            reason = e.Message;
         }
         catch (Exception) when (store.Health.State == StoreState.Failed)
         {
             // The store cannot keep reads: the middleware holds them and resends after the resume.
             reason = $"store failed: {store.Health.Problem}";
+        }
+        catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or ConnectionAbortedException or IOException)
+        {
+            reason = e.Message;
         }
         catch (ChannelClosedException)
         {

@@ -35,7 +35,7 @@ internal sealed partial class Ctp01Session(
     private readonly SemaphoreSlim _locationStarted = new(0);
     private readonly ConcurrentDictionary<string, long> _started = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seenLocations = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _closing = CancellationTokenSource.CreateLinkedTokenSource(context.ConnectionClosed);
+    private readonly CancellationTokenSource _closing = CancellationTokenSource.CreateLinkedTokenSource(context.ConnectionClosed, store.Failure);
     private readonly bool _pull = options.StreamMode == "pull";
     private volatile Phase _phase;
     private string _program = "";

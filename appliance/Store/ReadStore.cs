@@ -46,6 +46,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         FullMode = BoundedChannelFullMode.Wait,
     });
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _failure = new();
     private LogWriter? _writer;
     private SqliteConnection? _connection;
     private long _reads;
@@ -55,6 +56,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
     private IReadOnlyList<SourceTally> _tallies = [];
     private MeetRecord? _meet;
     private MeetEvent? _wanted;
+    private TimeSpan _meetRetryDelay = FirstRetryDelay;
     private StoreHealth _health = StoreHealth.Starting;
     private long _lastId;
     private TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -175,9 +177,9 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
                 }
             }
 
-            if (healthy && Commit(appends, rejects))
+            if (healthy)
             {
-                healthy = OpenWantedMeet();
+                healthy = Commit(appends, rejects) && OpenWantedMeet();
             }
 
             if (healthy)
@@ -193,6 +195,18 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
                 Refuse(dropped);
             }
         }
+    }
+
+    /// <summary>
+    /// Cancelled when the store fails for good: timing connections close at once, so the middleware keeps what it
+    /// has and resends it (from the positions stored before the failure) to a box that can keep it.
+    /// </summary>
+    public CancellationToken Failure => _failure.Token;
+
+    private void Fail(string problem)
+    {
+        Volatile.Write(ref _health, new StoreHealth(StoreState.Failed, problem, time.GetUtcNow()));
+        _failure.Cancel();
     }
 
     private void Refuse(Request request)
@@ -223,6 +237,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
     public override void Dispose()
     {
         _stopping.Dispose();
+        _failure.Dispose();
         base.Dispose();
     }
 
@@ -252,7 +267,8 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
 
     /// <summary>
     /// A good folder load: the writer opens (or updates) its meet between two batches. Kept in a field, not queued
-    /// behind reads: a full queue (a backlog, a disk being retried) must not lose or delay a meet switch.
+    /// behind reads: a full queue (a backlog, a disk being retried) must not lose or delay a meet switch. Reads
+    /// still waiting in the queue at that moment go to the new meet, as reads arriving after the edit do.
     /// </summary>
     private void OnMeetChanged(Meet.Meet meet)
     {
@@ -278,6 +294,13 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         try
         {
             var opened = _writer!.OpenMeet(ev.Key, ev.Name, date, ev.TimeZone.Id, time.GetUtcNow().ToUnixTimeMilliseconds());
+            _meetRetryDelay = FirstRetryDelay;
+            if (Health.State == StoreState.Retrying)
+            {
+                Volatile.Write(ref _health, new StoreHealth(StoreState.Healthy, null, null));
+                LogRecovered();
+            }
+
             Volatile.Write(ref _meet, opened);
             PublishTotals();
             if (opened.Id != current?.Id)
@@ -290,17 +313,23 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         }
         catch (SqliteException e) when (IsTransient(e) && !_stopping.IsCancellationRequested)
         {
-            // Try again after the next batch (or wake); a newer folder load wins over this one.
+            // Try again (a newer folder load wins over this one); nothing new is taken meanwhile, as for a commit.
             Interlocked.CompareExchange(ref _wanted, ev, null);
-            LogMeetOpenFailed(e);
-            _stopping.Token.WaitHandle.WaitOne(FirstRetryDelay);
+            if (Health.State != StoreState.Retrying)
+            {
+                Volatile.Write(ref _health, new StoreHealth(StoreState.Retrying, Describe(e), time.GetUtcNow()));
+                LogMeetOpenFailed(e);
+            }
+
+            _stopping.Token.WaitHandle.WaitOne(_meetRetryDelay);
+            _meetRetryDelay = TimeSpan.FromTicks(Math.Min(LongestRetryDelay.Ticks, _meetRetryDelay.Ticks * 2));
             _queue.Writer.TryWrite(WakeRequest.Instance);
             return true;
         }
         catch (Exception e)
         {
             var problem = e is SqliteException sqlite ? Describe(sqlite) : e.Message;
-            Volatile.Write(ref _health, new StoreHealth(StoreState.Failed, problem, time.GetUtcNow()));
+            Fail(problem);
             LogWriteFailed(e, problem);
             return false;
         }
@@ -352,7 +381,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
                 var problem = _stopping.IsCancellationRequested && e is SqliteException s && IsTransient(s)
                     ? $"shut down while retrying: {Describe(s)}"
                     : e is SqliteException sqlite ? Describe(sqlite) : e.Message;
-                Volatile.Write(ref _health, new StoreHealth(StoreState.Failed, problem, time.GetUtcNow()));
+                Fail(problem);
                 LogCommitFailed(e, batch.Count + rejects.Count, problem);
                 batch.Clear();
                 rejects.Clear();
@@ -406,7 +435,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         {
             if (e is SqliteException sqlite && !IsTransient(sqlite))
             {
-                Volatile.Write(ref _health, new StoreHealth(StoreState.Failed, Describe(sqlite), time.GetUtcNow()));
+                Fail(Describe(sqlite));
                 LogWriteFailed(e, Describe(sqlite));
             }
 

@@ -179,6 +179,29 @@ public class TrustTests
     }
 
     [Fact]
+    public async Task A_batch_of_reads_that_fails_for_good_stops_the_store_so_no_later_commit_skips_it()
+    {
+        await using var box = await TestBox.StartAsync();
+        box.ExpectedErrors.Add("failed for good");
+        var store = box.Services.GetRequiredService<ReadStore>();
+        using var client = await RawClient.ConnectAsync(box.TimingPort);
+        await client.HandshakeAsync(ConnectionId, "finish"); // the source is open before the failure
+        await store.OnWriterAsync(c => Exec(c, "PRAGMA query_only = 1;"), CancellationToken.None);
+        await client.SendAsync([.. Enumerable.Range(1, 5).Select(i => $"CT01_33~{i}~finish~{i}~2026-05-02T08:41:0{i}.00Z~1~0FA22E~2")]);
+        await WaitForHealthAsync(box, h => h.Contains("store failed", StringComparison.Ordinal));
+        Assert.True(await client.WaitClosedAsync(TimeSpan.FromSeconds(10)), "the connection closes so the middleware keeps the reads");
+
+        // Even if the file could be written again, nothing after the lost batch is committed: a later commit would
+        // move the source's position past reads that were never stored, and they would never be resent.
+        Exec(store.WriterConnection!, "PRAGMA query_only = 0;");
+        using var again = await RawClient.ConnectAsync(box.TimingPort);
+        await again.SendAsync("SimpleClient~0.5.0~CTP01", $"ack~getconnectionid~{ConnectionId}", "CT01_33~6~finish~6~2026-05-02T08:41:06.00Z~1~0FA22E~2");
+        Assert.True(await again.WaitClosedAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(StoreState.Failed, store.Health.State);
+        Assert.Equal(0, store.Reads);
+    }
+
+    [Fact]
     public async Task Shutdown_while_a_commit_is_being_retried_ends_promptly()
     {
         var box = await TestBox.StartAsync();

@@ -105,7 +105,7 @@ public class AccountingTests : IDisposable
         Assert.True(meet.IsNew);
         Assert.Empty(writer.Locations);
         Assert.Empty(writer.OpenSource("a", "SimpleClient", 0).LastSequences);
-        Assert.Equal(1, Count(connection, "SELECT COUNT(*) FROM meets WHERE key LIKE 'unassigned-%'"));
+        Assert.Equal(1, Count(connection, "SELECT COUNT(*) FROM meets WHERE key LIKE 'unassigned.%'"));
     }
 
     [Fact]
