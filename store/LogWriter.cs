@@ -540,87 +540,42 @@ public sealed class LogWriter : IDisposable
         };
     }
 
-    private void SavePositions(SqliteTransaction transaction, long meetId)
-    {
-        if (_batchPositions.Count == 0)
-        {
-            return;
-        }
-
-        using var upsert = _connection.CreateCommand();
-        upsert.Transaction = transaction;
-        upsert.CommandText = """
-            INSERT INTO positions (meet_id, source_id, location, last_seq) VALUES ($m, $s, $l, $q)
+    private void SavePositions(SqliteTransaction transaction, long meetId) =>
+        Upsert(transaction, meetId, _batchPositions, """
+            INSERT INTO positions (meet_id, source_id, location, last_seq) VALUES ($m, $1, $2, $3)
             ON CONFLICT (meet_id, source_id, location) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)
-            """;
-        upsert.Parameters.AddWithValue("$m", meetId);
-        var s = upsert.Parameters.Add("$s", SqliteType.Integer);
-        var l = upsert.Parameters.Add("$l", SqliteType.Text);
-        var q = upsert.Parameters.Add("$q", SqliteType.Integer);
-        foreach (var ((source, location), seq) in _batchPositions)
-        {
-            s.Value = source;
-            l.Value = location;
-            q.Value = seq;
-            upsert.ExecuteNonQuery();
-        }
-    }
+            """, static (row, p) => (p[0].Value, p[1].Value, p[2].Value) = (row.Key.Source, row.Key.Location, row.Value));
 
-    private void SaveLocations(SqliteTransaction transaction, long meetId)
-    {
-        if (_batchLocations.Count == 0)
-        {
-            return;
-        }
-
-        using var upsert = _connection.CreateCommand();
-        upsert.Transaction = transaction;
-        upsert.CommandText = """
-            INSERT INTO locations (meet_id, name, reads, guns, last_seq, last_at_ms) VALUES ($m, $n, $r, $g, $q, $a)
+    private void SaveLocations(SqliteTransaction transaction, long meetId) =>
+        Upsert(transaction, meetId, _batchLocations.Values, """
+            INSERT INTO locations (meet_id, name, reads, guns, last_seq, last_at_ms) VALUES ($m, $1, $2, $3, $4, $5)
             ON CONFLICT (meet_id, name) DO UPDATE SET reads = excluded.reads, guns = excluded.guns,
                 last_seq = excluded.last_seq, last_at_ms = excluded.last_at_ms
-            """;
-        upsert.Parameters.AddWithValue("$m", meetId);
-        var n = upsert.Parameters.Add("$n", SqliteType.Text);
-        var r = upsert.Parameters.Add("$r", SqliteType.Integer);
-        var g = upsert.Parameters.Add("$g", SqliteType.Integer);
-        var q = upsert.Parameters.Add("$q", SqliteType.Integer);
-        var a = upsert.Parameters.Add("$a", SqliteType.Integer);
-        foreach (var t in _batchLocations.Values)
-        {
-            n.Value = t.Name;
-            r.Value = t.Reads;
-            g.Value = t.Guns;
-            q.Value = t.LastSequence;
-            a.Value = t.LastAtMs;
-            upsert.ExecuteNonQuery();
-        }
-    }
+            """, static (t, p) => (p[0].Value, p[1].Value, p[2].Value, p[3].Value, p[4].Value) = (t.Name, t.Reads, t.Guns, t.LastSequence, t.LastAtMs));
 
-    private void SaveTallies(SqliteTransaction transaction, long meetId)
+    private void SaveTallies(SqliteTransaction transaction, long meetId) =>
+        Upsert(transaction, meetId, _batchTallies, """
+            INSERT INTO tallies (meet_id, source_id, location, outcome, lines) VALUES ($m, $1, $2, $3, $4)
+            ON CONFLICT (meet_id, source_id, location, outcome) DO UPDATE SET lines = lines + excluded.lines
+            """, static (row, p) => (p[0].Value, p[1].Value, p[2].Value, p[3].Value) = (row.Key.Source, row.Key.Location, row.Key.Outcome, row.Value));
+
+    /// <summary>Runs one upsert per row in the batch's transaction; <c>$m</c> is the meet, <c>$1</c>.. the row's values as <paramref name="bind"/> sets them.</summary>
+    private void Upsert<T>(SqliteTransaction transaction, long meetId, IReadOnlyCollection<T> rows, string sql, Action<T, SqliteParameter[]> bind)
     {
-        if (_batchTallies.Count == 0)
+        if (rows.Count == 0)
         {
             return;
         }
 
         using var upsert = _connection.CreateCommand();
         upsert.Transaction = transaction;
-        upsert.CommandText = """
-            INSERT INTO tallies (meet_id, source_id, location, outcome, lines) VALUES ($m, $s, $l, $o, $n)
-            ON CONFLICT (meet_id, source_id, location, outcome) DO UPDATE SET lines = lines + excluded.lines
-            """;
+        upsert.CommandText = sql;
         upsert.Parameters.AddWithValue("$m", meetId);
-        var s = upsert.Parameters.Add("$s", SqliteType.Integer);
-        var l = upsert.Parameters.Add("$l", SqliteType.Text);
-        var o = upsert.Parameters.Add("$o", SqliteType.Text);
-        var n = upsert.Parameters.Add("$n", SqliteType.Integer);
-        foreach (var ((source, location, outcome), lines) in _batchTallies)
+        var parameters = Enumerable.Range(1, 9).TakeWhile(i => sql.Contains($"${i}", StringComparison.Ordinal))
+            .Select(i => upsert.Parameters.Add(new SqliteParameter { ParameterName = $"${i}" })).ToArray(); // typed by each value
+        foreach (var row in rows)
         {
-            s.Value = source;
-            l.Value = location;
-            o.Value = outcome;
-            n.Value = lines;
+            bind(row, parameters);
             upsert.ExecuteNonQuery();
         }
     }
