@@ -354,7 +354,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         {
             try
             {
-                _writer!.Append(entries, [.. rejects], ids);
+                _writer!.Append(entries, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rejects), ids);
                 if (Health.State != StoreState.Healthy)
                 {
                     Volatile.Write(ref _health, new StoreHealth(StoreState.Healthy, null, null));

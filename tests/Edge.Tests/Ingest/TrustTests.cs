@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Edge.Appliance.Store;
 using Edge.Tests.Support;
-using Microsoft.Data.Sqlite;
+using static Edge.Tests.Support.StoreRows;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Edge.Tests.Ingest;
@@ -248,10 +248,4 @@ public class TrustTests
         Assert.Fail($"healthz never matched; last: {text}");
     }
 
-    private static void Exec(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 }

@@ -1,6 +1,7 @@
 using Edge.Appliance.Store;
 using Edge.Store;
 using Edge.Tests.Support;
+using static Edge.Tests.Support.StoreRows;
 using Microsoft.Data.Sqlite;
 
 namespace Edge.Tests.Store;
@@ -9,9 +10,6 @@ namespace Edge.Tests.Store;
 public class AccountingTests : IDisposable
 {
     private readonly string _dir = TempDir.Create("accounting");
-
-    private static NewLogEntry Read(long source, string location, long seq, string tag, long atMs, int lap = 1) =>
-        new(LogKind.Read, source, location, seq, tag, atMs, lap, "0F2A38", 1, 0, $"CT01_33~{seq}~{location}~{tag}~{atMs}~{lap}~0F2A38~1");
 
     private static RejectedLine Refused(long source, string location, long seq, string reason) =>
         new(source, location, seq, reason, 0, $"CT01_33~{seq}~{location}~1~garbled~1~0F2A38~1");
@@ -63,7 +61,7 @@ public class AccountingTests : IDisposable
         var reread = again.Tallies().Select(LocationReconciliation.Of).Single(t => t.Source == "a" && t.Location == "finish");
         Assert.Equal((8L, 4L, 2L), (reread.Received, reread.Stored, reread.Missing));
         // Kept for the timer to look at: a's refused line 3 (once, though sent twice) and b's renumbered read.
-        Assert.Equal(2, Count(connection, "SELECT COUNT(*) FROM unstored"));
+        Assert.Equal(2, Scalar(connection, "SELECT COUNT(*) FROM unstored"));
     }
 
     [Fact]
@@ -79,7 +77,7 @@ public class AccountingTests : IDisposable
         Assert.Equal((4L, 2L, 2L), (finish.Received, finish.Stored, finish.Duplicates.Resent));
         Assert.DoesNotContain(finish.Rejected, r => r.Value != 0);
         Assert.Equal(4, finish.Missing); // 1 to 4 never arrived
-        Assert.Equal(0, Count(connection, "SELECT COUNT(*) FROM unstored"));
+        Assert.Equal(0, Scalar(connection, "SELECT COUNT(*) FROM unstored"));
     }
 
     [Fact]
@@ -105,7 +103,7 @@ public class AccountingTests : IDisposable
         Assert.True(meet.IsNew);
         Assert.Empty(writer.Locations);
         Assert.Empty(writer.OpenSource("a", "SimpleClient", 0).LastSequences);
-        Assert.Equal(1, Count(connection, "SELECT COUNT(*) FROM meets WHERE key LIKE 'unassigned.%'"));
+        Assert.Equal(1, Scalar(connection, "SELECT COUNT(*) FROM meets WHERE key LIKE 'unassigned.%'"));
     }
 
     [Fact]
@@ -173,7 +171,7 @@ public class AccountingTests : IDisposable
         }
 
         using var connection = EdgeDatabase.OpenWriter(_dir);
-        Assert.Equal(EdgeDatabase.SchemaVersion, Count(connection, "PRAGMA user_version"));
+        Assert.Equal(EdgeDatabase.SchemaVersion, Scalar(connection, "PRAGMA user_version"));
         using var writer = new LogWriter(connection);
         var meet = writer.OpenMeet("lakeside", "Lakeside 10K", "2026-05-02", "UTC", 1);
         Assert.Equal(1, meet.Id); // the upgraded file's reads, of the event's day, are the first meet's
@@ -184,20 +182,6 @@ public class AccountingTests : IDisposable
         Assert.Equal(2, ids[0]);
         var reconciled = LocationReconciliation.Of(writer.Tallies().Single());
         Assert.Equal((2L, 2L, 0L), (reconciled.Stored, reconciled.LastSequence, reconciled.Missing));
-    }
-
-    private static void Exec(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static long Count(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static List<long> Ids(SqliteConnection connection, string sql)

@@ -1,5 +1,6 @@
 using Edge.Store;
 using Edge.Tests.Support;
+using static Edge.Tests.Support.StoreRows;
 using Microsoft.Data.Sqlite;
 
 namespace Edge.Tests.Store;
@@ -7,9 +8,6 @@ namespace Edge.Tests.Store;
 public class LogWriterTests : IDisposable
 {
     private readonly string _dir = TempDir.Create("store");
-
-    private static NewLogEntry Read(long source, string location, long seq, string tag, long atMs, string reader = "0F2A38", int gator = 1) =>
-        new(LogKind.Read, source, location, seq, tag, atMs, 1, reader, gator, 0, $"CT01_33~{seq}~{location}~{tag}~{atMs}~1~{reader}~{gator}");
 
     [Fact]
     public void Appended_entries_get_dense_increasing_ids_and_survive_reopening()
