@@ -1,3 +1,4 @@
+using Edge.Appliance.Console;
 using Edge.Appliance.Demo;
 using Edge.Appliance.Ingest;
 using Edge.Appliance.Meet;
@@ -10,7 +11,10 @@ namespace Edge.Appliance;
 /// <summary>The box's composition: each capability adds its services and maps its endpoints.</summary>
 public static class EdgeApp
 {
-    public static WebApplication Build(string[] args)
+    public static WebApplication Build(string[] args) => Build(args, null);
+
+    /// <summary>As <see cref="Build(string[])"/>; <paramref name="replace"/> may swap services after the box registered its own (tests replace what reaches outside the process, such as the system clock).</summary>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? replace)
     {
         args = TranslateSwitches(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -26,11 +30,14 @@ public static class EdgeApp
         builder.AddTiming();
         builder.AddDemo();
         builder.AddResultsWeb();
+        builder.AddConsole();
+        replace?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseTiming();
         app.MapStatusApi();
         app.MapResultsWeb();
+        app.MapConsole();
         return app;
     }
 

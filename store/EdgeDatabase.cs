@@ -11,7 +11,7 @@ public static class EdgeDatabase
     public const string FileName = "edge.db";
 
     /// <summary>Schema version stored in <c>PRAGMA user_version</c>; each step below upgrades by one.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     private static readonly string[] Migrations =
     [
@@ -134,6 +134,11 @@ public static class EdgeDatabase
             raw         TEXT NOT NULL,
             PRIMARY KEY (meet_id, source_id, location, seq)
         ) WITHOUT ROWID;
+        """,
+        // 3 -> 4: the timer's corrections of a meet, listed by the console's edit history without scanning the reads.
+        // Partial: reads (kinds 1, 2) are not in it, so ingest pays nothing for it.
+        """
+        CREATE INDEX log_corrections ON log(meet_id, id) WHERE kind >= 10;
         """,
     ];
 

@@ -23,6 +23,8 @@ public enum LogKind
     BibSwap = 14,
     /// <summary>Cancels the earlier correction whose log id the JSON's <c>voids</c> names.</summary>
     Void = 15,
+    /// <summary>A day-of registration: participant <c>Tag</c> (a bib) with the details in the JSON, added to the roster.</summary>
+    Registration = 16,
 }
 
 /// <summary>What the kinds mean as a group.</summary>
@@ -42,6 +44,7 @@ public static class LogKinds
         LogKind.GunTime => "gunTime",
         LogKind.BibSwap => "bibSwap",
         LogKind.Void => "void",
+        LogKind.Registration => "registration",
         _ => ((int)kind).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

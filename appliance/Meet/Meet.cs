@@ -18,6 +18,9 @@ public sealed record Meet(
     /// <summary>The key that keeps this meet's data apart from other meets' (<see cref="MeetEvent.Key"/>).</summary>
     public string Key => Event.Key;
 
+    /// <summary>The timer's console (meet.json <c>console</c>).</summary>
+    public ConsoleSettings Console { get; init; } = ConsoleSettings.None;
+
     public Race? FindRace(string id) => Races.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
 }
 
@@ -118,3 +121,20 @@ public enum DisplayKind
 
 /// <summary>A screen at a shareable, unguessable URL <c>/d/{id}</c>.</summary>
 public sealed record DisplaySettings(string Id, DisplayKind Kind, string? RaceId, string Title);
+
+/// <summary>
+/// The console's sign-in (meet.json <c>console</c>): <see cref="PasswordHash"/> is the timer's password as ASP.NET Core's
+/// password hasher writes it (format 3: PBKDF2 with a salt), never the password. Without one, the box prints a
+/// one-time setup code in its log.
+/// </summary>
+public sealed record ConsoleSettings(string? PasswordHash)
+{
+    public static ConsoleSettings None { get; } = new((string?)null);
+
+    /// <summary>True for a format-3 hash of ASP.NET Core's password hasher (base64, marker byte 1, 61 bytes or more).</summary>
+    public static bool IsPasswordHash(string text)
+    {
+        var bytes = new byte[text.Length];
+        return Convert.TryFromBase64String(text, bytes, out var n) && n >= 61 && bytes[0] == 0x01;
+    }
+}

@@ -24,7 +24,7 @@ public static class MeetLoader
 
     // The fields each object of meet.json may hold; any other is an error (a misspelled "timezone" would
     // otherwise place every time hours off). Comments (// and /* */) are the way to annotate the file.
-    private static readonly string[] RootFields = ["event", "races", "ageGroups", "participants", "wifi", "displays", "cloud"];
+    private static readonly string[] RootFields = ["event", "races", "ageGroups", "participants", "wifi", "displays", "cloud", "console"];
     private static readonly string[] EventFields = ["name", "date", "timeZone", "id"];
     private static readonly string[] RaceFields = ["id", "name", "distanceKm", "rankBy", "gun", "timingPoints", "minimumTime"];
     private static readonly string[] GunFields = ["location", "time"];
@@ -32,6 +32,7 @@ public static class MeetLoader
     private static readonly string[] AgeGroupFields = ["width", "from", "to"];
     private static readonly string[] WifiFields = ["ssid", "password", "security", "resultsUrl"];
     private static readonly string[] DisplayFields = ["id", "kind", "race", "title"];
+    private static readonly string[] ConsoleFields = ["passwordHash"];
 
     /// <summary>
     /// The fields of the <c>cloud</c> section. The appliance does not use them: the sync agent reads them, in
@@ -71,7 +72,7 @@ public static class MeetLoader
             var displays = ReadDisplays(json, root, races);
             _ = json.Object(root, "cloud", "cloud", CloudFields);
             var participants = ReadRoster(json, root, meetDir, races);
-            return new Meet(meetEvent, races, ageGroups, participants, wifi, displays);
+            return new Meet(meetEvent, races, ageGroups, participants, wifi, displays) { Console = ReadConsole(json, root) };
         }
     }
 
@@ -410,6 +411,23 @@ public static class MeetLoader
         }
 
         return new WifiSettings(ssid, password, security, url);
+    }
+
+    private static ConsoleSettings ReadConsole(JsonFile json, JsonElement root)
+    {
+        if (json.Object(root, "console", "console", ConsoleFields) is not { } console)
+        {
+            return ConsoleSettings.None;
+        }
+
+        var hash = json.OptionalString(console, "passwordHash", "console.passwordHash");
+        if (hash is not null && !ConsoleSettings.IsPasswordHash(hash))
+        {
+            throw json.Error("console.passwordHash",
+                "is not a password hash: write it with edge-provision (or `dotnet run --project appliance -- --hash-password`), never the password itself");
+        }
+
+        return new ConsoleSettings(hash);
     }
 
     private static List<DisplaySettings> ReadDisplays(JsonFile json, JsonElement root, List<Race> races)

@@ -59,6 +59,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
     private TimeSpan _meetRetryDelay = FirstRetryDelay;
     private StoreHealth _health = StoreHealth.Starting;
     private long _lastId;
+    private long? _consoleSource;
     private TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>True while commits succeed.</summary>
@@ -129,6 +130,25 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
     public async Task<SourceInfo> OpenSourceAsync(string connectionId, string program, CancellationToken cancellationToken)
     {
         var request = new OpenSourceRequest(connectionId, program);
+        await _queue.Writer.WriteAsync(request, cancellationToken);
+        return await request.Result.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The timing source corrections are stored under: the console is a source like a controller.</summary>
+    public const string ConsoleSource = "edge-console";
+
+    /// <summary>
+    /// Stores a timer's correction (a kind for which <see cref="LogKinds.IsCorrection"/> holds) in the open meet and
+    /// returns its log id once it is committed. Its sequence number is its own log id, so no two collide.
+    /// </summary>
+    public async Task<long> AppendCorrectionAsync(LogKind kind, string tag, string location, long atMs, string json, CancellationToken cancellationToken)
+    {
+        if (!kind.IsCorrection())
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "only corrections are appended this way");
+        }
+
+        var request = new CorrectionRequest(new NewLogEntry(kind, 0, location, 0, tag, atMs, 0, "", 0, time.GetUtcNow().ToUnixTimeMilliseconds(), json));
         await _queue.Writer.WriteAsync(request, cancellationToken);
         return await request.Result.Task.WaitAsync(cancellationToken);
     }
@@ -214,6 +234,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         var problem = new InvalidOperationException($"The store takes nothing more: {Health.Problem}");
         (request as OpenSourceRequest)?.Result.TrySetException(problem);
         (request as WriterActionRequest)?.Done.TrySetException(problem);
+        (request as CorrectionRequest)?.Result.TrySetException(problem);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -429,9 +450,12 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
                     action.Action(_connection!);
                     action.Done.TrySetResult();
                     break;
+                case CorrectionRequest correction:
+                    correction.Result.TrySetResult(AppendCorrection(correction.Entry));
+                    break;
             }
         }
-        catch (Exception e) when (request is OpenSourceRequest or WriterActionRequest)
+        catch (Exception e) when (request is OpenSourceRequest or WriterActionRequest or CorrectionRequest)
         {
             if (e is SqliteException sqlite && !IsTransient(sqlite))
             {
@@ -441,7 +465,18 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
 
             (request as OpenSourceRequest)?.Result.TrySetException(e);
             (request as WriterActionRequest)?.Done.TrySetException(e);
+            (request as CorrectionRequest)?.Result.TrySetException(e);
         }
+    }
+
+    private long AppendCorrection(NewLogEntry entry)
+    {
+        _consoleSource ??= _writer!.OpenSource(ConsoleSource, "edge console", entry.ReceivedMs).Id;
+        var stored = new long[1];
+        _writer!.Append([entry with { SourceId = _consoleSource.Value, Sequence = _writer.NextId }], stored);
+        Interlocked.Exchange(ref _lastId, _writer.NextId - 1);
+        Interlocked.Exchange(ref _committed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        return stored[0];
     }
 
     private void PublishTotals()
@@ -472,6 +507,11 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
     private sealed record OpenSourceRequest(string ConnectionId, string Program) : Request
     {
         public TaskCompletionSource<SourceInfo> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed record CorrectionRequest(NewLogEntry Entry) : Request
+    {
+        public TaskCompletionSource<long> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private sealed record WriterActionRequest(Action<SqliteConnection> Action) : Request

@@ -12,8 +12,8 @@ public static class SecurityHeaders
     /// <summary>The policy; every inline block the pages carry is a constant and is listed by its SHA-256.</summary>
     public static string Policy { get; } =
         "default-src 'none'; " +
-        $"style-src {Hash(Layout.PhoneStyle)} {Hash(Layout.DisplayStyle)} {Hash(WifiSign.SignStyle)}; " +
-        $"script-src {Hash(Layout.LiveScript)}; " +
+        $"style-src {Hash(Layout.PhoneStyle)} {Hash(Layout.DisplayStyle)} {Hash(WifiSign.SignStyle)} {Hash(Console.ConsoleLayout.ConsoleStyle)}; " +
+        $"script-src {Hash(Layout.LiveScript)} {Hash(Console.ConsoleLayout.ConsoleScript)}; " +
         "img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     public static Task Apply(HttpContext context, RequestDelegate next)
