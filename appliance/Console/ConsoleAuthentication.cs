@@ -43,10 +43,11 @@ public sealed class ConsoleAuthentication(
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
-    /// <summary>Pages send the browser to the sign-in page; the console's JSON answers 401.</summary>
+    /// <summary>Console pages send the browser to the sign-in page; posts and data (exports, JSON) answer 401.</summary>
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        if (Request.Path.StartsWithSegments("/admin/api", StringComparison.Ordinal) || !HttpMethods.IsGet(Request.Method))
+        if (!Request.Path.StartsWithSegments("/admin", StringComparison.Ordinal) || Request.Path.StartsWithSegments("/admin/api", StringComparison.Ordinal)
+            || !HttpMethods.IsGet(Request.Method))
         {
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Response.WriteAsync("Sign in to the console first.\n");

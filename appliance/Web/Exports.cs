@@ -18,8 +18,9 @@ public static class Exports
     public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
     {
         app.MapGet("/races/{id}/results.csv", ResultsCsv);
-        app.MapGet("/api/meets", Meets);
-        app.MapGet("/api/meets/{id:long}/log.csv", LogCsv);
+        // Every stored meet's raw log is the timer's data, not a spectator's: signed-in timer only.
+        app.MapGet("/api/meets", Meets).RequireAuthorization(Console.ConsoleRoles.TimerPolicy);
+        app.MapGet("/api/meets/{id:long}/log.csv", LogCsv).RequireAuthorization(Console.ConsoleRoles.TimerPolicy);
         return app;
     }
 

@@ -33,6 +33,9 @@ public sealed class TestBox : IAsyncDisposable
     public HttpClient Http { get; private set; } = null!;
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>What the console asked the system clock to be set to.</summary>
+    public RecordingClockSetter ClockSets { get; private init; } = new();
+
     /// <summary>Errors a test provokes on purpose; any other Error-level log fails the test.</summary>
     public List<string> ExpectedErrors { get; } = [];
 
@@ -49,8 +52,10 @@ public sealed class TestBox : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. settings,
         ];
-        var app = EdgeApp.Build(args);
-        var box = new TestBox(app, dataDir, owns);
+        var clockSets = new RecordingClockSetter();
+        // Tests never set this machine's clock: the console's "set the box clock" lands in ClockSets.
+        var app = EdgeApp.Build(args, services => services.AddSingleton<Edge.Appliance.Console.IClockSetter>(clockSets));
+        var box = new TestBox(app, dataDir, owns) { ClockSets = clockSets };
         box.Attach();
         await app.StartAsync();
         var timing = app.Services.GetRequiredService<TimingEndpoint>().Address!;
@@ -132,4 +137,12 @@ public sealed class TestBox : IAsyncDisposable
         {
         }
     }
+}
+
+/// <summary>Records the console's clock settings instead of changing the machine's clock.</summary>
+public sealed class RecordingClockSetter : Edge.Appliance.Console.IClockSetter
+{
+    public ConcurrentQueue<DateTimeOffset> Sets { get; } = new();
+
+    public void Set(DateTimeOffset utc) => Sets.Enqueue(utc);
 }

@@ -33,12 +33,14 @@ public class MeetExportTests
             Assert.Equal(0, status.GetProperty("reads").GetInt64());
             await SendAsync(box, "ct-1", "CT01_33~1~finish~103~2026-05-02T09:00:00.00Z~1~0FA22E~2");
 
-            var meets = JsonDocument.Parse(await box.Http.GetStringAsync("/api/meets")).RootElement.EnumerateArray().ToList();
+            Assert.Equal(HttpStatusCode.Unauthorized, (await box.Http.GetAsync("/api/meets")).StatusCode);
+            using var timer = await ConsoleClient.SignInAsync(box);
+            var meets = JsonDocument.Parse(await timer.Http.GetStringAsync("/api/meets")).RootElement.EnumerateArray().ToList();
             Assert.Equal(["2026-05-02-lakeside-10k", "2026-05-02-hills-half"], meets.Select(m => m.GetProperty("key").GetString()));
             Assert.Equal([2L, 1L], meets.Select(m => m.GetProperty("reads").GetInt64()));
             Assert.Equal([false, true], meets.Select(m => m.GetProperty("open").GetBoolean()));
 
-            var old = await box.Http.GetAsync($"/api/meets/{meets[0].GetProperty("id").GetInt64()}/log.csv");
+            var old = await timer.Http.GetAsync($"/api/meets/{meets[0].GetProperty("id").GetInt64()}/log.csv");
             Assert.Equal(HttpStatusCode.OK, old.StatusCode);
             var lines = (await old.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(3, lines.Length);
@@ -46,10 +48,10 @@ public class MeetExportTests
             Assert.StartsWith("1,read,ct-1,finish,1,101,2026-05-02T08:41:23.450Z,1777711283450,1,0FA22E,2,", lines[1], StringComparison.Ordinal);
             Assert.EndsWith(",CT01_33~1~finish~101~2026-05-02T08:41:23.45Z~1~0FA22E~2", lines[1], StringComparison.Ordinal);
             Assert.Contains(",\"102,x\",", lines[2], StringComparison.Ordinal); // quoted, so the columns stay put
-            var current = await box.Http.GetStringAsync($"/api/meets/{meets[1].GetProperty("id").GetInt64()}/log.csv");
+            var current = await timer.Http.GetStringAsync($"/api/meets/{meets[1].GetProperty("id").GetInt64()}/log.csv");
             Assert.Contains("~103~", current, StringComparison.Ordinal);
             Assert.DoesNotContain("~101~", current, StringComparison.Ordinal);
-            Assert.Equal(HttpStatusCode.NotFound, (await box.Http.GetAsync("/api/meets/99/log.csv")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await timer.Http.GetAsync("/api/meets/99/log.csv")).StatusCode);
         }
 
         TempDir.Delete(dataDir);
@@ -64,11 +66,12 @@ public class MeetExportTests
         await SendAsync(box, "ct-1", "CT01_33~1~finish~101~2026-05-02T08:41:23.45Z~1~0FA22E~2");
         File.WriteAllText(Path.Combine(meet.Path, "meet.json"), json.Replace(TestMeet.Date, "2026-05-03", StringComparison.Ordinal));
         var deadline = DateTime.UtcNow.AddSeconds(20);
+        using var timer = await ConsoleClient.SignInAsync(box);
         JsonElement only;
         do
         {
             await Task.Delay(100);
-            only = Assert.Single(JsonDocument.Parse(await box.Http.GetStringAsync("/api/meets")).RootElement.EnumerateArray());
+            only = Assert.Single(JsonDocument.Parse(await timer.Http.GetStringAsync("/api/meets")).RootElement.EnumerateArray());
         }
         while (only.GetProperty("date").GetString() != "2026-05-03" && DateTime.UtcNow < deadline);
 
