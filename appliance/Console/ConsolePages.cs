@@ -27,8 +27,9 @@ public static class ConsolePages
         return admin;
     }
 
-    private static IResult Gun(HttpContext context, ResultsService results, ControllerClock monitor)
+    private static IResult Gun(HttpContext context, ResultsService results, ControllerClock monitor, Corrections corrections)
     {
+        var history = corrections.History();
         var snapshot = results.Current;
         var zone = snapshot.Meet.Event.TimeZone;
         var html = ConsoleLayout.Page(context, "Gun", "/admin/gun");
@@ -41,7 +42,7 @@ public static class ConsolePages
         {
             var r = snapshot.Race(race.Id);
             html.Add($"<div class=\"card\"><h3>{race.Name}</h3>");
-            html.Add($"<p>Gun: <b>{(r?.GunMs is { } gun ? ResultFormat.ClockTime(gun, zone) : "not started")}</b> <span class=\"s\">{GunSource(race, r)}</span></p>");
+            html.Add($"<p>Gun: <b>{(r?.GunMs is { } gun ? ResultFormat.ClockTime(gun, zone) : "not started")}</b> <span class=\"s\">{GunSource(race, r, history)}</span></p>");
             if (timer)
             {
                 html.Add($"<form method=\"post\" action=\"/admin/gun/now\" data-confirm=\"Start the gun of {race.Name} now?\">{ConsoleLayout.Token(context)}<input type=\"hidden\" name=\"race\" value=\"{race.Id}\"><button>Start {race.Name} now</button></form>");
@@ -60,9 +61,18 @@ public static class ConsolePages
         return ConsoleLayout.End(html);
     }
 
-    private static string GunSource(Race race, RaceResults? results) =>
-        results?.GunMs is null ? (race.Gun.Location is { } l ? $"waits for a guntime read at {l}" : "no gun source in the meet folder")
-        : race.Gun.AtMs is not null ? "from the meet folder or a correction" : $"from {race.Gun.Location ?? "a correction"}";
+    /// <summary>Where a race's gun time comes from: the console's latest standing gun entry wins over the meet folder and gun reads.</summary>
+    private static string GunSource(Race race, RaceResults? results, IReadOnlyList<CorrectionRecord> history)
+    {
+        if (history.FirstOrDefault(c => c.Kind == Edge.Store.LogKind.GunTime && c.VoidedBy is null && string.Equals(c.Tag, race.Id, StringComparison.OrdinalIgnoreCase)) is { } set)
+        {
+            return $"set on the console by {set.By} (entry {set.Id}: {set.Summary})";
+        }
+
+        return results?.GunMs is null
+            ? race.Gun.Location is { } l ? $"waits for a guntime read at {l}" : "no gun source in the meet folder"
+            : race.Gun.AtMs is not null ? "from the meet folder (gun.time)" : $"from the first guntime read at {race.Gun.Location}";
+    }
 
     private static async Task<IResult> GunNow(HttpContext context, Corrections corrections, ControllerClock monitor)
     {

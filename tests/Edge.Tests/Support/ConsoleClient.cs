@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Edge.Appliance.Console;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Edge.Tests.Support;
 
@@ -39,11 +38,10 @@ public sealed partial class ConsoleClient : IDisposable
     /// <summary>The meet.json section that sets <see cref="Password"/> as the console password.</summary>
     public static string MeetSection => $"\"console\": {{ \"passwordHash\": \"{ConsoleAccess.Hash(Password)}\" }},";
 
-    /// <summary>A client signed in as the timer with <paramref name="password"/> (the setup code when none is set).</summary>
-    public static async Task<ConsoleClient> SignInAsync(TestBox box, string? password = null)
+    /// <summary>A client of the box at <paramref name="baseAddress"/> signed in as the timer.</summary>
+    public static async Task<ConsoleClient> SignInAsync(Uri baseAddress, string password)
     {
-        var client = new ConsoleClient(box.Http.BaseAddress!);
-        password ??= box.Services.GetRequiredService<ConsoleAccess>().SetupCode() ?? Password;
+        var client = new ConsoleClient(baseAddress);
         var answer = await client.PostFormAsync("/admin/signin", "/admin/signin", ("password", password));
         Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
         return client;
