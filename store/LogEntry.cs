@@ -21,9 +21,16 @@ public enum LogKind
     GunTime = 13,
     /// <summary>Reads carrying tag <c>Tag</c> belong to the participant whose bib the JSON's <c>to</c> names.</summary>
     BibSwap = 14,
-    /// <summary>Cancels the earlier correction whose log id the JSON's <c>voids</c> names.</summary>
+    /// <summary>
+    /// Cancels the earlier entry whose log id the JSON's <c>voids</c> names: a correction, or a read or gun event
+    /// (which then no longer counts). Voiding a void restores what it cancelled.
+    /// </summary>
     Void = 15,
-    /// <summary>A day-of registration: participant <c>Tag</c> (a bib) with the details in the JSON, added to the roster.</summary>
+    /// <summary>
+    /// A day-of registration: participant <c>Tag</c> (the bib) as the JSON gives them (<c>bib</c>, <c>first</c>,
+    /// <c>last</c>, <c>gender</c>, <c>age</c>, <c>race</c>, <c>tag</c>, <c>city</c>, <c>state</c>, <c>team</c>); for a bib
+    /// the roster already has, it replaces that participant's details.
+    /// </summary>
     Registration = 16,
 }
 
@@ -33,7 +40,7 @@ public static class LogKinds
     /// <summary>True for a timer's correction, false for a read or gun event from a timing source.</summary>
     public static bool IsCorrection(this LogKind kind) => kind >= LogKind.Dnf;
 
-    /// <summary>The kind's name as it appears in the synced JSON and the API: read, gun, dnf, dq, manualTime, gunTime, bibSwap, void.</summary>
+    /// <summary>The kind's name as it appears in the synced JSON and the API: read, gun, dnf, dq, manualTime, gunTime, bibSwap, void, registration.</summary>
     public static string Name(this LogKind kind) => kind switch
     {
         LogKind.Read => "read",

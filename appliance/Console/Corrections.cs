@@ -108,7 +108,7 @@ public sealed partial class Corrections(ReadStore store, ResultsService results,
         var last = Text(r.Last, "last name", required: false);
         var tag = string.IsNullOrWhiteSpace(r.Tag) ? bib : Text(r.Tag, "chip", required: true);
         return AppendAsync(LogKind.Registration, bib, "", 0, by,
-            [("bib", bib), ("first", first), ("last", last), ("gender", gender), ("age", age?.ToString(CultureInfo.InvariantCulture)),
+            [("bib", bib), ("first", first), ("last", last), ("gender", gender), ("age", age),
              ("race", race.Id), ("tag", tag), ("city", Text(r.City, "city", false)), ("state", Text(r.State, "state", false)), ("team", Text(r.Team, "team", false))],
             ct);
     }
@@ -153,7 +153,7 @@ public sealed partial class Corrections(ReadStore store, ResultsService results,
     }
 
     /// <summary>Stores a correction and waits until results have applied it, so the page the timer sees next shows it.</summary>
-    private async Task<long> AppendAsync(LogKind kind, string tag, string location, long atMs, string by, (string Key, string? Value)[] fields, CancellationToken ct)
+    private async Task<long> AppendAsync(LogKind kind, string tag, string location, long atMs, string by, (string Key, object? Value)[] fields, CancellationToken ct)
     {
         var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -161,9 +161,14 @@ public sealed partial class Corrections(ReadStore store, ResultsService results,
             json.WriteStartObject();
             foreach (var (key, value) in fields)
             {
-                if (value is not null)
+                switch (value)
                 {
-                    json.WriteString(key, value);
+                    case int number:
+                        json.WriteNumber(key, number);
+                        break;
+                    case string text:
+                        json.WriteString(key, text);
+                        break;
                 }
             }
 

@@ -1,4 +1,5 @@
 using Edge.Appliance.Meet;
+using Edge.Store;
 
 namespace Edge.Appliance.Results;
 
@@ -66,6 +67,9 @@ public sealed record RaceCounts(int Registered, int Started, int OnCourse, int F
 /// <summary>A tag read at the box that no participant carries: kept and listed, never dropped.</summary>
 public sealed record UnknownTag(string Tag, long Reads, string LastLocation, long LastAtMs);
 
+/// <summary>A correction kept in the log that results ignore, and why (a registration naming no race of the meet, say).</summary>
+public sealed record RejectedCorrection(long LogId, LogKind Kind, string Reason);
+
 /// <summary>
 /// Everything the pages, displays and API show, as of one log id. Replaced whole after each applied batch,
 /// so a request reads one consistent moment without locks.
@@ -78,7 +82,8 @@ public sealed record ResultsSnapshot(
     IReadOnlyDictionary<string, ResultRow> ByBib,
     IReadOnlyList<ResultRow> RecentFinishers,
     IReadOnlyList<UnknownTag> UnknownTags,
-    long UnknownTagCount)
+    long UnknownTagCount,
+    IReadOnlyList<RejectedCorrection> RejectedCorrections)
 {
     public RaceResults? Race(string id) =>
         Races.TryGetValue(id, out var race) ? race : Races.Values.FirstOrDefault(r => string.Equals(r.Race.Id, id, StringComparison.OrdinalIgnoreCase));

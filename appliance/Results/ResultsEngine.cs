@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Edge.Appliance.Meet;
@@ -11,7 +12,9 @@ public readonly record struct EngineEntry(long Id, LogKind Kind, string Location
 /// <summary>
 /// Derives results from the log. Each applied batch re-derives exactly the participants it touched from all of
 /// their reads, so the state after any sequence of batches equals a rebuild from the whole log in one batch:
-/// every rule below is a function of the set of entries, never of their arrival pattern.
+/// every rule below is a function of the set of entries, never of their arrival pattern. A registration (or its
+/// void) changes the field itself: the participant set is rebuilt and everyone derived again, which is cheap for
+/// an event as rare as a day-of entry.
 /// Not thread-safe: one owner (<see cref="ResultsService"/>) applies batches and publishes snapshots.
 /// </summary>
 public sealed class ResultsEngine
@@ -30,26 +33,37 @@ public sealed class ResultsEngine
     private readonly Meet.Meet _meet;
     private readonly Dictionary<string, int> _raceIndex = new(StringComparer.Ordinal);
     private readonly RaceState[] _races;
-    private readonly Participant[] _participants;
-    private readonly Dictionary<string, int> _byBib = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _rosterTags = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _raceLocations = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _raceLocationIds = [];
+    // Every read by tag, wherever it was read: a tag's owner can change (a bib swap, a registration) and a read
+    // can be voided, so which reads count and which tags are unknown is always derived from these.
     private readonly Dictionary<string, List<Read>> _readsByTag = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _locationIds = new(StringComparer.Ordinal);
     private readonly List<string> _locationNames = [];
+    private readonly Dictionary<string, List<(long Id, long AtMs)>> _guns = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _firstGun = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, EngineEntry> _corrections = [];
+    private readonly Dictionary<long, (Participant? Participant, string? Problem)> _parsedRegistrations = [];
     private readonly Dictionary<string, UnknownTag> _unknown = new(StringComparer.Ordinal);
-    private readonly ResultRow?[] _rows;
-    private readonly string?[] _divisionOf;
-    private readonly int[] _bibOrder;
-    private readonly int[] _byBibOrder;
+    private readonly Dictionary<string, int> _rosterTags = new(StringComparer.Ordinal);
     private readonly SortedSet<(long FinishMs, int Index)> _finished = [];
     private readonly HashSet<int> _dirty = [];
     private readonly HashSet<int> _dirtyRaces = [];
     private readonly List<string> _finishedNow = [];
+    private readonly List<string> _removedBibs = [];
+    // The participant set: the roster with the registrations in force. Replaced whole when a registration comes
+    // or goes; _byBib is shared with published snapshots, so it is never changed in place.
+    private Participant[] _participants = [];
+    private Meet.Meet _shownMeet;
+    private Dictionary<string, int> _byBib = new(StringComparer.Ordinal);
+    private ResultRow?[] _rows = [];
+    private string?[] _divisionOf = [];
+    private int[] _bibOrder = [];
+    private int[] _byBibOrder = [];
+    private long[] _registrationsInForce = [];
+    private IReadOnlyList<RejectedCorrection> _rejected = [];
+    private HashSet<long> _voidedReads = [];
     private Derived _derived = Derived.None;
-    private Dictionary<string, int> _tagOwner;
+    private Dictionary<string, int> _tagOwner = new(StringComparer.Ordinal);
     private Dictionary<int, List<string>> _tagsOf = [];
     private long _unknownTagCount;
     private bool _unknownChanged = true;
@@ -61,18 +75,7 @@ public sealed class ResultsEngine
     public ResultsEngine(Meet.Meet meet)
     {
         _meet = meet;
-        _participants = [.. meet.Participants];
-        _rows = new ResultRow?[_participants.Length];
-        _byBibOrder = [.. Enumerable.Range(0, _participants.Length).OrderBy(i => BibKey(_participants[i].Bib)).ThenBy(i => _participants[i].Bib, StringComparer.Ordinal)];
-        // One string per division, shared by every row in it.
-        var divisions = new Dictionary<string, string>(StringComparer.Ordinal);
-        _divisionOf = [.. _participants.Select(p => meet.AgeGroups.Division(p.Gender, p.Age) is { } d ? divisions.TryAdd(d, d) ? d : divisions[d] : null)];
-        _bibOrder = new int[_participants.Length];
-        for (var k = 0; k < _byBibOrder.Length; k++)
-        {
-            _bibOrder[_byBibOrder[k]] = k;
-        }
-
+        _shownMeet = meet;
         _races = new RaceState[meet.Races.Count];
         for (var r = 0; r < meet.Races.Count; r++)
         {
@@ -80,29 +83,71 @@ public sealed class ResultsEngine
             _raceIndex[race.Id] = r;
             foreach (var point in race.TimingPoints)
             {
-                _raceLocations.Add(point.Location);
+                _raceLocationIds.Add(LocationId(point.Location));
             }
 
             _races[r] = new RaceState(race, LocationId);
         }
 
+        SetParticipants([.. meet.Participants]);
+        _tagOwner = new Dictionary<string, int>(_rosterTags, StringComparer.Ordinal);
+        RebuildTagsOf();
+        _snapshot = Publish().Version > 0 ? _snapshot : null;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="participants"/> the field: every index is rebuilt and everyone is derived again. A row
+    /// already shown is kept as the one before, so the change names only what differs and no finish is new twice.
+    /// </summary>
+    private void SetParticipants(Participant[] participants)
+    {
+        var beforeRows = _rows;
+        var beforeByBib = _byBib;
+        _participants = participants;
+        _shownMeet = participants.SequenceEqual(_meet.Participants) ? _meet : _meet with { Participants = participants };
+        _rows = new ResultRow?[participants.Length];
+        _byBibOrder = [.. Enumerable.Range(0, participants.Length).OrderBy(i => BibKey(participants[i].Bib)).ThenBy(i => participants[i].Bib, StringComparer.Ordinal)];
+        // One string per division, shared by every row in it.
+        var divisions = new Dictionary<string, string>(StringComparer.Ordinal);
+        _divisionOf = [.. participants.Select(p => _meet.AgeGroups.Division(p.Gender, p.Age) is { } d ? divisions.TryAdd(d, d) ? d : divisions[d] : null)];
+        _bibOrder = new int[participants.Length];
+        for (var k = 0; k < _byBibOrder.Length; k++)
+        {
+            _bibOrder[_byBibOrder[k]] = k;
+        }
+
+        var byBib = new Dictionary<string, int>(participants.Length, StringComparer.Ordinal);
+        _rosterTags.Clear();
+        _finished.Clear();
+        _dirty.Clear();
+        foreach (var state in _races)
+        {
+            state.Members.Clear();
+        }
+
         foreach (var i in _byBibOrder)
         {
-            var p = _participants[i];
-            _byBib[p.Bib] = i;
+            var p = participants[i];
+            byBib[p.Bib] = i;
             _rosterTags[p.Tag] = i;
             _races[_raceIndex[p.RaceId]].Members.Add(i);
             _dirty.Add(i);
+            if (beforeByBib.TryGetValue(p.Bib, out var was) && beforeRows[was] is { } row)
+            {
+                _rows[i] = row;
+                if (row.Status == ParticipantStatus.Finished)
+                {
+                    _finished.Add((row.FinishMs!.Value, i));
+                }
+            }
         }
 
-        _tagOwner = new Dictionary<string, int>(_rosterTags, StringComparer.Ordinal);
-        RebuildTagsOf();
-        foreach (var r in Enumerable.Range(0, _races.Length))
+        _removedBibs.AddRange(beforeByBib.Keys.Where(bib => !byBib.ContainsKey(bib)));
+        _byBib = byBib;
+        for (var r = 0; r < _races.Length; r++)
         {
             _dirtyRaces.Add(r);
         }
-
-        _snapshot = Publish().Version > 0 ? _snapshot : null;
     }
 
     /// <summary>From one stored instant to another; total, whatever a database from an older build holds.</summary>
@@ -155,6 +200,12 @@ public sealed class ResultsEngine
             }
             else if (e.Kind == LogKind.Gun)
             {
+                if (!_guns.TryGetValue(e.Location, out var guns))
+                {
+                    _guns[e.Location] = guns = [];
+                }
+
+                guns.Add((e.Id, e.AtMs));
                 if (_firstGun.TryAdd(e.Location, e.AtMs))
                 {
                     MarkRacesGunnedAt(e.Location);
@@ -178,19 +229,18 @@ public sealed class ResultsEngine
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ApplyRead(in EngineEntry e)
     {
-        if (_races.Length == 0 || !_raceLocations.Contains(e.Location))
-        {
-            CountUnknown(e);
-            return;
-        }
-
         if (!_readsByTag.TryGetValue(e.Tag, out var reads))
         {
             _readsByTag[e.Tag] = reads = [];
         }
 
-        reads.Add(new Read(e.AtMs, e.Id, LocationId(e.Location)));
-        if (_tagOwner.TryGetValue(e.Tag, out var owner))
+        var location = LocationId(e.Location);
+        reads.Add(new Read(e.AtMs, e.Id, location));
+        if (!_raceLocationIds.Contains(location))
+        {
+            CountUnknown(e);
+        }
+        else if (_tagOwner.TryGetValue(e.Tag, out var owner))
         {
             _dirty.Add(owner);
         }
@@ -213,6 +263,44 @@ public sealed class ResultsEngine
         if (_unknown.Count < MaxListedUnknownTags)
         {
             _unknown[e.Tag] = new UnknownTag(e.Tag, 1, e.Location, e.AtMs);
+        }
+    }
+
+    /// <summary>
+    /// Lists the unknown tags again from every read: reads at no race's timing point, and reads of tags nobody
+    /// carries, leaving out voided reads. Runs when a tag's owner changes or a read is voided (both rare).
+    /// </summary>
+    private void RecountUnknown()
+    {
+        _unknown.Clear();
+        _unknownTagCount = 0;
+        _unknownChanged = true;
+        foreach (var (tag, reads) in _readsByTag)
+        {
+            var owned = _tagOwner.ContainsKey(tag);
+            long count = 0;
+            Read last = default;
+            foreach (var r in reads)
+            {
+                if ((owned && _raceLocationIds.Contains(r.Location)) || _voidedReads.Contains(r.Id))
+                {
+                    continue;
+                }
+
+                count++;
+                last = r;
+            }
+
+            if (count == 0)
+            {
+                continue;
+            }
+
+            _unknownTagCount++;
+            if (_unknown.Count < MaxListedUnknownTags)
+            {
+                _unknown[tag] = new UnknownTag(tag, count, _locationNames[last.Location], last.AtMs);
+            }
         }
     }
 
@@ -239,28 +327,28 @@ public sealed class ResultsEngine
     /// <summary>Re-derives the correction state; anything whose outcome may differ is marked for re-derivation.</summary>
     private void ApplyCorrections()
     {
-        var active = new SortedDictionary<long, EngineEntry>(_corrections);
-        foreach (var c in _corrections.Values)
+        // A void cancels its target unless a later void cancels the void itself: taken newest first, so voiding
+        // a void restores what it cancelled. A void only ever names an earlier entry.
+        var voided = new HashSet<long>();
+        foreach (var c in _corrections.Values.Reverse())
         {
-            if (c.Kind == LogKind.Void && Field(c, "voids") is { } target && long.TryParse(target, out var voided))
+            if (c.Kind == LogKind.Void && !voided.Contains(c.Id) && Field(c, "voids") is { } target
+                && long.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id < c.Id)
             {
-                active.Remove(voided);
-                active.Remove(c.Id);
-            }
-            else if (c.Kind == LogKind.Void)
-            {
-                active.Remove(c.Id);
+                voided.Add(id);
             }
         }
 
+        var active = _corrections.Values.Where(c => c.Kind != LogKind.Void && !voided.Contains(c.Id)).ToList();
+        var participantsChanged = ApplyRegistrations(active);
         var next = new Derived(
-            Dnf: [.. active.Values.Where(c => c.Kind == LogKind.Dnf).Select(c => c.Tag)],
-            Dq: active.Values.Where(c => c.Kind == LogKind.Dq).GroupBy(c => c.Tag).ToDictionary(g => g.Key, g => Field(g.Last(), "reason") ?? "", StringComparer.Ordinal),
-            Manual: active.Values.Where(c => c.Kind == LogKind.ManualTime).GroupBy(c => c.Tag)
+            Dnf: [.. active.Where(c => c.Kind == LogKind.Dnf).Select(c => c.Tag)],
+            Dq: active.Where(c => c.Kind == LogKind.Dq).GroupBy(c => c.Tag).ToDictionary(g => g.Key, g => Field(g.Last(), "reason") ?? "", StringComparer.Ordinal),
+            Manual: active.Where(c => c.Kind == LogKind.ManualTime).GroupBy(c => c.Tag)
                 .ToDictionary(g => g.Key, g => g.Select(c => new Read(c.AtMs, c.Id, LocationId(c.Location))).ToList(), StringComparer.Ordinal),
-            GunTimes: active.Values.Where(c => c.Kind == LogKind.GunTime).GroupBy(c => c.Tag)
+            GunTimes: active.Where(c => c.Kind == LogKind.GunTime).GroupBy(c => c.Tag)
                 .ToDictionary(g => g.Key, g => g.Last().AtMs, StringComparer.OrdinalIgnoreCase),
-            Swaps: active.Values.Where(c => c.Kind == LogKind.BibSwap && Field(c, "to") is not null).GroupBy(c => c.Tag)
+            Swaps: active.Where(c => c.Kind == LogKind.BibSwap && Field(c, "to") is not null).GroupBy(c => c.Tag)
                 .ToDictionary(g => g.Key, g => Field(g.Last(), "to")!, StringComparer.Ordinal));
 
         // Per-participant corrections: mark the bibs whose entries differ between old and new.
@@ -280,9 +368,9 @@ public sealed class ResultsEngine
             }
         }
 
-        var swapsChanged = ChangedKeys(_derived.Swaps, next.Swaps).Any();
+        var ownersChanged = participantsChanged || ChangedKeys(_derived.Swaps, next.Swaps).Any();
         _derived = next;
-        if (swapsChanged)
+        if (ownersChanged)
         {
             var before = _tagOwner;
             _tagOwner = new Dictionary<string, int>(_rosterTags, StringComparer.Ordinal);
@@ -294,13 +382,193 @@ public sealed class ResultsEngine
                 }
             }
 
-            foreach (var (tag, owner) in before.Concat(_tagOwner))
+            // A new field is derived whole already; the old owners' indices belong to the field before it.
+            if (!participantsChanged)
             {
-                _dirty.Add(owner);
+                foreach (var (tag, owner) in before.Concat(_tagOwner))
+                {
+                    _dirty.Add(owner);
+                }
             }
 
             RebuildTagsOf();
         }
+
+        var readsVoided = ApplyVoidedReads([.. voided.Where(id => !_corrections.ContainsKey(id))]);
+        if (ownersChanged || readsVoided)
+        {
+            RecountUnknown();
+        }
+    }
+
+    /// <summary>
+    /// Makes the registrations in force part of the field, in log order: a later one for the same bib replaces the
+    /// earlier details. Returns whether the field changed. One naming no race of the meet, or a tag another bib
+    /// carries, is left out and listed as rejected.
+    /// </summary>
+    private bool ApplyRegistrations(List<EngineEntry> active)
+    {
+        long[] inForce = [.. active.Where(c => c.Kind == LogKind.Registration).Select(c => c.Id)];
+        if (inForce.AsSpan().SequenceEqual(_registrationsInForce))
+        {
+            return false;
+        }
+
+        _registrationsInForce = inForce;
+        var field = new List<Participant>(_meet.Participants);
+        var position = new Dictionary<string, int>(StringComparer.Ordinal);
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var k = 0; k < field.Count; k++)
+        {
+            position[field[k].Bib] = k;
+            tags[field[k].Tag] = field[k].Bib;
+        }
+
+        var rejected = new List<RejectedCorrection>();
+        foreach (var id in inForce)
+        {
+            if (!_parsedRegistrations.TryGetValue(id, out var parsed))
+            {
+                _parsedRegistrations[id] = parsed = ParseRegistration(_corrections[id]);
+            }
+
+            if (parsed.Participant is not { } p)
+            {
+                rejected.Add(new RejectedCorrection(id, LogKind.Registration, parsed.Problem!));
+                continue;
+            }
+
+            if (tags.TryGetValue(p.Tag, out var holder) && holder != p.Bib)
+            {
+                rejected.Add(new RejectedCorrection(id, LogKind.Registration, $"tag {p.Tag} is already bib {holder}'s"));
+                continue;
+            }
+
+            if (position.TryGetValue(p.Bib, out var k))
+            {
+                tags.Remove(field[k].Tag);
+                field[k] = p;
+            }
+            else
+            {
+                position[p.Bib] = field.Count;
+                field.Add(p);
+            }
+
+            tags[p.Tag] = p.Bib;
+        }
+
+        _rejected = rejected;
+        if (field.SequenceEqual(_participants))
+        {
+            return false;
+        }
+
+        SetParticipants([.. field]);
+        return true;
+    }
+
+    /// <summary>A registration's participant, or why it cannot be one. The JSON's <c>tag</c> (the chip) defaults to the bib.</summary>
+    private (Participant? Participant, string? Problem) ParseRegistration(in EngineEntry c)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(c.Json ?? "");
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (null, "not a JSON object");
+            }
+
+            string Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : "";
+            var bib = Text("bib") is { Length: > 0 } b ? b : c.Tag.Trim();
+            if (bib.Length is 0 or > 32)
+            {
+                return (null, "a bib is 1 to 32 characters");
+            }
+
+            if (c.Tag.Length > 0 && c.Tag != bib)
+            {
+                return (null, $"bib {bib} is not the entry's tag {c.Tag}");
+            }
+
+            if (MeetLoader.NormalizeGender(Text("gender")) is not { } gender)
+            {
+                return (null, "gender must be M, F or X");
+            }
+
+            int? age = null;
+            if (root.TryGetProperty("age", out var ageValue) && ageValue.ValueKind != JsonValueKind.Null)
+            {
+                if (ageValue.ValueKind != JsonValueKind.Number || !ageValue.TryGetInt32(out var years) || years is < 0 or > 130)
+                {
+                    return (null, "age must be a whole number of years or null");
+                }
+
+                age = years;
+            }
+
+            if (_meet.FindRace(Text("race")) is not { } race)
+            {
+                return (null, $"no race has id '{Text("race")}'");
+            }
+
+            var tag = Text("tag") is { Length: > 0 } chip ? chip : bib;
+            return (new Participant(bib, Text("first"), Text("last"), gender, age, race.Id, tag, Text("city"), Text("state"), Text("team")), null);
+        }
+        catch (JsonException)
+        {
+            return (null, "not valid JSON");
+        }
+    }
+
+    /// <summary>
+    /// Takes the voided reads and gun events in; whoever a read whose standing changed belongs to is derived again.
+    /// Returns whether any changed. A void is rare, so the reads are searched for it rather than indexed by id.
+    /// </summary>
+    private bool ApplyVoidedReads(HashSet<long> voided)
+    {
+        if (voided.SetEquals(_voidedReads))
+        {
+            return false;
+        }
+
+        var changed = new HashSet<long>(voided);
+        changed.SymmetricExceptWith(_voidedReads);
+        _voidedReads = voided;
+        foreach (var (tag, reads) in _readsByTag)
+        {
+            if (_tagOwner.TryGetValue(tag, out var owner) && reads.Exists(r => changed.Contains(r.Id)))
+            {
+                _dirty.Add(owner);
+            }
+        }
+
+        foreach (var (location, guns) in _guns)
+        {
+            if (!guns.Exists(g => changed.Contains(g.Id)))
+            {
+                continue;
+            }
+
+            var first = guns.Find(g => !voided.Contains(g.Id));
+            var had = _firstGun.TryGetValue(location, out var before);
+            if (first.Id == 0)
+            {
+                _firstGun.Remove(location);
+            }
+            else
+            {
+                _firstGun[location] = first.AtMs;
+            }
+
+            if (had != (first.Id != 0) || before != first.AtMs)
+            {
+                MarkRacesGunnedAt(location);
+            }
+        }
+
+        return true;
     }
 
     private bool TryRaceIgnoringCase(string id, out int r)
@@ -375,6 +643,8 @@ public sealed class ResultsEngine
         }
 
         _dirty.Clear();
+        bibs.AddRange(_removedBibs);
+        _removedBibs.Clear();
         var races = _dirtyRaces.Order().Select(r => _races[r].Race.Id).ToList();
         foreach (var r in _dirtyRaces)
         {
@@ -425,11 +695,12 @@ public sealed class ResultsEngine
 
         // Only this race's timing points count, and nothing before its gun (warm-ups over the mats).
         var counted = state.Locations;
+        var voided = _voidedReads;
         var kept = 0;
         for (var k = 0; k < reads.Count; k++)
         {
             var r = reads[k];
-            if (counted.Contains(r.Location) && (gun is not { } g || r.AtMs >= g))
+            if (counted.Contains(r.Location) && (gun is not { } g || r.AtMs >= g) && (voided.Count == 0 || !voided.Contains(r.Id)))
             {
                 reads[kept++] = r;
             }
@@ -612,7 +883,7 @@ public sealed class ResultsEngine
             _unknownChanged = false;
         }
 
-        _snapshot = new ResultsSnapshot(_meet, _lastLogId, _version, races, byBib, recent, _unknownList, _unknownTagCount);
+        _snapshot = new ResultsSnapshot(_shownMeet, _lastLogId, _version, races, byBib, recent, _unknownList, _unknownTagCount, _rejected);
         return _snapshot;
     }
 

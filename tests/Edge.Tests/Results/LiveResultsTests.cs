@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using Edge.Appliance.Meet;
 using Edge.Appliance.Results;
+using Edge.Appliance.Store;
+using Edge.Store;
 using Edge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -69,6 +71,126 @@ public class LiveResultsTests : IDisposable
         finally
         {
             TempDir.Delete(dataDir);
+        }
+    }
+
+    [Fact]
+    public async Task Every_correction_kind_applies_live_and_survives_a_restart_by_replay()
+    {
+        var dataDir = TempDir.Create("live-corrections");
+        try
+        {
+            List<string> live;
+            long lastId;
+            await using (var box = await StartAsync(dataDir))
+            {
+                using var client = await RawClient.ConnectAsync(box.TimingPort);
+                await client.HandshakeAsync("corrections", "start", "finish");
+                // Event time zone America/Los_Angeles: the 10K's gun is the gun read, the 5K's is 08:15 from meet.json.
+                string[] lines =
+                [
+                    "CT01_33~1~start~guntime~2026-05-02T08:00:00.00~0~DF239A~0",
+                    "CT01_33~2~start~101~2026-05-02T08:00:04.00~1~DF239A~1",
+                    "CT01_33~3~start~102~2026-05-02T08:00:05.00~1~DF239A~1",
+                    "CT01_33~4~start~103~2026-05-02T08:00:06.00~1~DF239A~1",
+                    "CT01_33~5~start~104~2026-05-02T08:00:07.00~1~DF239A~1",
+                    "CT01_33~6~start~555~2026-05-02T08:00:08.00~1~DF239A~1",
+                    "CT01_33~1~finish~101~2026-05-02T08:41:00.00~1~0F2A38~1",
+                    "CT01_33~2~finish~101~2026-05-02T08:45:10.25~2~0F2A38~1",
+                    "CT01_33~3~finish~102~2026-05-02T08:50:00.00~1~0F2A38~1",
+                    "CT01_33~4~finish~103~2026-05-02T08:44:00.00~1~0F2A38~1",
+                    "CT01_33~5~finish~555~2026-05-02T08:43:00.00~1~0F2A38~1",
+                    "CT01_33~6~finish~9999~2026-05-02T08:48:00.00~1~0F2A38~1",
+                    "CT01_33~7~finish~107~2026-05-02T08:40:00.00~1~0F2A38~1",
+                    "CT01_33~8~finish~105~2026-05-02T08:52:00.00~1~0F2A38~1",
+                ];
+                await client.SendAsync(lines);
+                var store = box.Services.GetRequiredService<ReadStore>();
+                await UntilAsync(() => store.LastId >= lines.Length, "the reads stored");
+                using var db = EdgeDatabase.OpenReader(dataDir);
+                var strayFinish = StoreRows.Scalar(db, "SELECT id FROM log WHERE tag = '101' AND location = 'finish' ORDER BY at_ms LIMIT 1");
+                var console = (await store.OpenSourceAsync("console", "edge-console", CancellationToken.None)).Id;
+                var seq = 0L;
+                async Task<long> CorrectAsync(LogKind kind, string tag, string fields, string location = "", long atMs = 0)
+                {
+                    var json = "{" + fields + (fields.Length > 0 ? "," : "") + "\"by\":\"timer\",\"at\":\"2026-05-02T08:55:00-07:00\"}";
+                    var n = ++seq;
+                    await store.AppendAsync(StoreRows.Correction(console, n, kind, tag, json, location, atMs), 0, CancellationToken.None);
+                    var id = 0L;
+                    await UntilAsync(() => (id = StoreRows.Scalar(db, $"SELECT coalesce(max(id), 0) FROM log WHERE source_id = {console} AND seq = {n}")) > 0, $"correction {n} stored");
+                    return id;
+                }
+
+                static long Local(int hour, int minute) => new DateTimeOffset(2026, 5, 2, hour, minute, 0, TimeSpan.FromHours(-7)).ToUnixTimeMilliseconds();
+                const string Late = "\"first\":\"Lou\",\"last\":\"Late\",\"gender\":\"M\",\"age\":41,\"city\":\"Kent\",\"state\":\"WA\",\"team\":\"\"";
+
+                await CorrectAsync(LogKind.Void, "", $"\"voids\":{strayFinish}");
+                await CorrectAsync(LogKind.Registration, "102", "\"bib\":\"102\",\"first\":\"Ben\",\"last\":\"Fixed\",\"gender\":\"M\",\"age\":41,\"race\":\"10k\",\"city\":\"Tacoma\",\"state\":\"WA\",\"team\":\"\"");
+                var dnf = await CorrectAsync(LogKind.Dnf, "103", "");
+                var undo = await CorrectAsync(LogKind.Void, "", $"\"voids\":{dnf}");
+                await CorrectAsync(LogKind.Void, "", $"\"voids\":{undo}");
+                await CorrectAsync(LogKind.Dnf, "104", "");
+                await CorrectAsync(LogKind.Dq, "105", "\"reason\":\"course cut\"");
+                await CorrectAsync(LogKind.BibSwap, "9999", "\"to\":\"106\"");
+                await CorrectAsync(LogKind.Registration, "555", "\"bib\":\"555\",\"race\":\"10k\"," + Late);
+                var half = await CorrectAsync(LogKind.Registration, "556", "\"bib\":\"556\",\"race\":\"half\"," + Late);
+                var gone = await CorrectAsync(LogKind.Registration, "557", "\"bib\":\"557\",\"race\":\"5k\",\"tag\":\"C557\"," + Late);
+                await CorrectAsync(LogKind.Void, "", $"\"voids\":{gone}");
+                await CorrectAsync(LogKind.GunTime, "5k", "", atMs: Local(8, 16));
+                lastId = await CorrectAsync(LogKind.ManualTime, "108", "", "finish", Local(8, 45));
+
+                var results = box.Services.GetRequiredService<ResultsService>();
+                await UntilAsync(() => results.Current.LastLogId >= lastId, "results caught up");
+                var snapshot = results.Current;
+                Assert.Equal(["555", "101", "106", "102"], snapshot.Race("10k")!.Finishers.Select(r => r.Bib));
+                Assert.Equal(["0:43:00.00", "0:45:10.25", "0:48:00.00", "0:50:00.00"], snapshot.Race("10k")!.Finishers.Select(r => ResultFormat.Time(r.GunTime)));
+                Assert.Equal(("Lou Late", "M 40-49", "0:42:52.00"), (snapshot.ByBib["555"].Name, snapshot.ByBib["555"].Division, ResultFormat.Time(snapshot.ByBib["555"].ChipTime)));
+                Assert.Equal("Fixed", snapshot.ByBib["102"].Participant.LastName);
+                Assert.Equal(
+                    [ParticipantStatus.Dnf, ParticipantStatus.Dnf, ParticipantStatus.Dq],
+                    new[] { "103", "104", "105" }.Select(b => snapshot.ByBib[b].Status));
+                Assert.Equal(["107", "108"], snapshot.Race("5k")!.Finishers.Select(r => r.Bib));
+                Assert.Equal(["0:24:00.00", "0:29:00.00"], snapshot.Race("5k")!.Finishers.Select(r => ResultFormat.Time(r.GunTime)));
+                Assert.False(snapshot.ByBib.ContainsKey("556"));
+                Assert.False(snapshot.ByBib.ContainsKey("557"));
+                Assert.Equal([half], snapshot.RejectedCorrections.Select(r => r.LogId));
+                Assert.Equal(0, snapshot.UnknownTagCount);
+                live = Summary(snapshot);
+            }
+
+            await using (var again = await StartAsync(dataDir))
+            {
+                var results = again.Services.GetRequiredService<ResultsService>();
+                await UntilAsync(() => results.Current.LastLogId >= lastId, "the replay");
+                Assert.Equal(live, Summary(results.Current));
+            }
+        }
+        finally
+        {
+            TempDir.Delete(dataDir);
+        }
+    }
+
+    private static List<string> Summary(ResultsSnapshot snapshot) =>
+    [
+        .. snapshot.ByBib.Values.OrderBy(r => r.Bib, ResultsEngine.BibOrder).Select(r =>
+            $"{r.Bib}|{r.Name}|{r.Division}|{r.Status}|{ResultFormat.Time(r.ChipTime)}|{ResultFormat.Time(r.GunTime)}|{r.Place}|{r.GenderPlace}|{r.DivisionPlace}|{r.Note}"),
+        .. snapshot.UnknownTags.Select(u => $"unknown {u.Tag} {u.Reads}"),
+        .. snapshot.RejectedCorrections.Select(r => $"rejected {r.LogId} {r.Reason}"),
+        $"participants {snapshot.Meet.Participants.Count}",
+    ];
+
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out waiting for {what}");
+            }
+
+            await Task.Delay(20);
         }
     }
 

@@ -33,6 +33,14 @@ public class ResultsEngineTests
 
     private static ResultRow Row(ResultsEngine engine, string bib) => engine.Snapshot.ByBib[bib];
 
+    /// <summary>A registration as the timer's console writes it (with who and when).</summary>
+    private EngineEntry Registration(string bib, string race = "10k", string? chip = null, string last = "Late", string gender = "F", string age = "30") =>
+        Correction(LogKind.Registration, bib, $$"""
+            {"bib":"{{bib}}","first":"Day","last":"{{last}}","gender":"{{gender}}","age":{{age}},"race":"{{race}}",{{(chip is null ? "" : $"\"tag\":\"{chip}\",")}}"city":"Kent","state":"WA","team":"","by":"timer","at":"2026-05-02T07:30:00Z"}
+            """);
+
+    private EngineEntry Void(EngineEntry target) => Correction(LogKind.Void, "", $$"""{"voids":{{target.Id}},"by":"timer","at":"2026-05-02T09:00:00Z"}""");
+
     [Fact]
     public void Chip_and_gun_time_splits_and_pace_come_from_the_reads()
     {
@@ -180,6 +188,162 @@ public class ResultsEngineTests
     }
 
     [Fact]
+    public void Voiding_a_void_restores_the_correction_it_cancelled()
+    {
+        var engine = new ResultsEngine(Meet([TenK()], Runner("1")));
+        engine.Apply([Gun("start", 0), Read("finish", "1", 45)]);
+        var dq = Correction(LogKind.Dq, "1");
+        var undo = Void(dq);
+        engine.Apply([dq, undo]);
+        Assert.Equal(ParticipantStatus.Finished, Row(engine, "1").Status);
+        var redo = Void(undo);
+        engine.Apply([redo]);
+        Assert.Equal(ParticipantStatus.Dq, Row(engine, "1").Status);
+        engine.Apply([Void(redo)]);
+        Assert.Equal(ParticipantStatus.Finished, Row(engine, "1").Status);
+    }
+
+    [Fact]
+    public void A_voided_read_no_longer_counts_and_voiding_the_void_restores_it()
+    {
+        var engine = new ResultsEngine(Meet([TenK()], Runner("1"), Runner("2")));
+        engine.Apply([Gun("start", 0), Read("start", "1", 0), Read("start", "2", 0)]);
+        var early = Read("finish", "1", 44);
+        engine.Apply([early, Read("finish", "1", 46), Read("finish", "2", 45)]);
+        Assert.Equal((1, TimeSpan.FromMinutes(44)), (Row(engine, "1").Place!.Value, Row(engine, "1").GunTime!.Value));
+
+        // The 44:00 read was someone else's chip waved over the mat: it goes, the 46:00 read is the finish.
+        var undo = Void(early);
+        var change = engine.Apply([undo]);
+        Assert.Contains("1", change.Bibs);
+        Assert.Equal((2, TimeSpan.FromMinutes(46)), (Row(engine, "1").Place!.Value, Row(engine, "1").GunTime!.Value));
+        Assert.Equal(1, Row(engine, "2").Place);
+
+        engine.Apply([Void(undo)]);
+        Assert.Equal((1, TimeSpan.FromMinutes(44)), (Row(engine, "1").Place!.Value, Row(engine, "1").GunTime!.Value));
+    }
+
+    [Fact]
+    public void A_voided_gun_read_hands_the_gun_to_the_next_one()
+    {
+        var engine = new ResultsEngine(Meet([TenK()], Runner("1")));
+        var stray = Gun("start", -5);
+        engine.Apply([stray, Gun("start", 0), Read("finish", "1", 45)]);
+        Assert.Equal(TimeSpan.FromMinutes(50), Row(engine, "1").GunTime);
+        var undo = Void(stray);
+        engine.Apply([undo]);
+        Assert.Equal(TimeSpan.FromMinutes(45), Row(engine, "1").GunTime);
+        Assert.Equal(At(0), engine.Snapshot.Race("10k")!.GunMs);
+        engine.Apply([Void(undo)]);
+        Assert.Equal(TimeSpan.FromMinutes(50), Row(engine, "1").GunTime);
+    }
+
+    [Fact]
+    public void A_voided_read_of_an_unknown_tag_is_no_longer_listed()
+    {
+        var engine = new ResultsEngine(Meet([TenK()], Runner("1")));
+        engine.Apply([Gun("start", 0)]);
+        var stray = Read("finish", "777", 40);
+        engine.Apply([stray]);
+        Assert.Equal(1, engine.Snapshot.UnknownTagCount);
+        engine.Apply([Void(stray)]);
+        Assert.Equal(0, engine.Snapshot.UnknownTagCount);
+        Assert.Empty(engine.Snapshot.UnknownTags);
+    }
+
+    [Fact]
+    public void A_registration_joins_the_results_and_its_reads_count()
+    {
+        var engine = new ResultsEngine(Meet([TenK()], Runner("1")));
+        // Bib 500 signed up at packet pick-up and ran before the console entry reached the box.
+        engine.Apply([Gun("start", 0), Read("start", "500", 0.5), Read("finish", "500", 40), Read("finish", "1", 45)]);
+        Assert.Contains(engine.Snapshot.UnknownTags, u => u.Tag == "500");
+        Assert.False(engine.Snapshot.ByBib.ContainsKey("500"));
+
+        var change = engine.Apply([Registration("500", gender: "M", age: "41")]);
+        var row = Row(engine, "500");
+        Assert.Equal(("Day Late", ParticipantStatus.Finished, 1, 1, "M 40-49", 1), (row.Name, row.Status, row.Place, row.GenderPlace, row.Division, row.DivisionPlace));
+        Assert.Equal(TimeSpan.FromMinutes(39.5), row.ChipTime);
+        Assert.Equal(2, Row(engine, "1").Place);
+        Assert.Contains("500", change.Bibs);
+        Assert.Equal(["500"], change.Finished);
+        Assert.Equal(0, engine.Snapshot.UnknownTagCount);
+        Assert.Contains(engine.Snapshot.Meet.Participants, p => p.Bib == "500");
+        Assert.Equal(["500", "1"], engine.Snapshot.Race("10k")!.Finishers.Select(r => r.Bib));
+        Assert.Empty(engine.Snapshot.RejectedCorrections);
+    }
+
+    [Fact]
+    public void A_registration_with_its_own_chip_code_counts_that_chip()
+    {
+        var engine = new ResultsEngine(Meet([TenK()], Runner("1")));
+        engine.Apply([Registration("500", chip: "C0FFEE"), Gun("start", 0), Read("finish", "C0FFEE", 40), Read("finish", "500", 41)]);
+        Assert.Equal(TimeSpan.FromMinutes(40), Row(engine, "500").GunTime);
+        Assert.Equal(["500"], engine.Snapshot.UnknownTags.Select(u => u.Tag));
+    }
+
+    [Fact]
+    public void A_registration_for_a_bib_already_there_replaces_its_details()
+    {
+        var fiveK = new Race("5k", "5K", 5, RankBy.Chip, new GunSource("start", null),
+            [new TimingPoint("start", TimingRole.Start, 0), new TimingPoint("finish", TimingRole.Finish, 5)], TimeSpan.FromMinutes(10));
+        var engine = new ResultsEngine(Meet([TenK(), fiveK], Runner("1", age: 34), Runner("2")));
+        engine.Apply([Gun("start", 0), Read("finish", "1", 45), Read("finish", "2", 46)]);
+        Assert.Equal("F 30-39", Row(engine, "1").Division);
+
+        // The roster had the wrong age and last name; then a second fix moves them to the 5K.
+        var fix = Registration("1", last: "Right", age: "43");
+        engine.Apply([fix]);
+        Assert.Equal(("Right", "F 40-49", 1), (Row(engine, "1").Participant.LastName, Row(engine, "1").Division, Row(engine, "1").Place));
+        Assert.Equal(2, engine.Snapshot.Meet.Participants.Count);
+        engine.Apply([Registration("1", race: "5K", last: "Right", age: "43")]);
+        Assert.Equal("5k", Row(engine, "1").RaceId);
+        Assert.Equal(["2"], engine.Snapshot.Race("10k")!.Finishers.Select(r => r.Bib));
+        Assert.Equal(["1"], engine.Snapshot.Race("5k")!.Finishers.Select(r => r.Bib));
+        Assert.Equal(1, Row(engine, "2").Place);
+    }
+
+    [Fact]
+    public void A_registration_naming_no_race_is_kept_out_and_listed_as_rejected()
+    {
+        var engine = new ResultsEngine(Meet([TenK()], Runner("1")));
+        engine.Apply([Gun("start", 0)]);
+        var bad = Registration("500", race: "half");
+        var taken = Registration("501", chip: "1");
+        engine.Apply([bad, taken, Read("finish", "500", 40)]);
+        Assert.False(engine.Snapshot.ByBib.ContainsKey("500"));
+        Assert.False(engine.Snapshot.ByBib.ContainsKey("501"));
+        Assert.Equal(
+            [(bad.Id, "no race has id 'half'"), (taken.Id, "tag 1 is already bib 1's")],
+            engine.Snapshot.RejectedCorrections.Select(r => (r.LogId, r.Reason)));
+        Assert.Equal(LogKind.Registration, engine.Snapshot.RejectedCorrections[0].Kind);
+        Assert.Contains(engine.Snapshot.UnknownTags, u => u.Tag == "500");
+        engine.Apply([Void(bad)]);
+        Assert.Single(engine.Snapshot.RejectedCorrections);
+    }
+
+    [Fact]
+    public void Voiding_a_registration_takes_the_participant_out_again()
+    {
+        var engine = new ResultsEngine(Meet([TenK()], Runner("1")));
+        engine.Apply([Gun("start", 0)]);
+        var late = Registration("500");
+        engine.Apply([late, Read("finish", "500", 40), Read("finish", "1", 45)]);
+        Assert.Equal(1, Row(engine, "500").Place);
+
+        var undo = Void(late);
+        var change = engine.Apply([undo]);
+        Assert.False(engine.Snapshot.ByBib.ContainsKey("500"));
+        Assert.Contains("500", change.Bibs);
+        Assert.Equal(1, Row(engine, "1").Place);
+        Assert.Equal(["1"], engine.Snapshot.Meet.Participants.Select(p => p.Bib));
+        Assert.Contains(engine.Snapshot.UnknownTags, u => u.Tag == "500");
+
+        engine.Apply([Void(undo)]);
+        Assert.Equal(1, Row(engine, "500").Place);
+    }
+
+    [Fact]
     public void A_manual_time_counts_as_a_read_at_its_location()
     {
         var engine = new ResultsEngine(Meet([TenK()], Runner("1")));
@@ -195,8 +359,16 @@ public class ResultsEngineTests
         engine.Apply([Gun("start", 0), Read("start", "999", 0), Read("finish", "999", 45)]);
         Assert.Equal(ParticipantStatus.Registered, Row(engine, "2").Status);
         Assert.Contains(engine.Snapshot.UnknownTags, u => u.Tag == "999");
-        engine.Apply([Correction(LogKind.BibSwap, "999", """{"to":"2"}""")]);
+        var swap = Correction(LogKind.BibSwap, "999", """{"to":"2"}""");
+        engine.Apply([swap]);
         Assert.Equal(TimeSpan.FromMinutes(45), Row(engine, "2").ChipTime);
+        Assert.Equal(1, Row(engine, "2").Place);
+        Assert.Empty(engine.Snapshot.UnknownTags);
+        Assert.Equal(0, engine.Snapshot.UnknownTagCount);
+
+        engine.Apply([Void(swap)]);
+        Assert.Equal(ParticipantStatus.Registered, Row(engine, "2").Status);
+        Assert.Equal(2, engine.Snapshot.UnknownTags.Single(u => u.Tag == "999").Reads);
     }
 
     [Fact]
@@ -291,6 +463,71 @@ public class ResultsEngineTests
         Assert.Equal(Flatten(expected), Flatten(actual));
         Assert.Equal(expected.RecentFinishers.Select(r => r.Bib), actual.RecentFinishers.Select(r => r.Bib));
     }
+
+    [Fact]
+    public void Registrations_and_voided_reads_give_the_same_results_in_any_batches_and_pages()
+    {
+        var meet = Meet([TenK()], Runner("1"), Runner("2"), Runner("3"));
+        var entries = new List<EngineEntry>();
+        EngineEntry Log(EngineEntry e)
+        {
+            entries.Add(e);
+            return e;
+        }
+
+        var stray = Log(Gun("start", -3));
+        Log(Gun("start", 0));
+        Log(Read("start", "1", 0));
+        Log(Read("start", "2", 0));
+        Log(Read("start", "C5", 1));
+        var early = Log(Read("finish", "2", 30));
+        Log(Read("5k", "C5", 20));
+        Log(Registration("500", chip: "C5"));
+        Log(Read("finish", "1", 41));
+        Log(Registration("3", last: "Fixed", age: "61"));
+        Log(Read("finish", "2", 42));
+        Log(Read("finish", "3", 43));
+        Log(Read("finish", "501", 44));
+        var dropped = Log(Registration("501", age: "null"));
+        Log(Void(stray));
+        var voidEarly = Log(Void(early));
+        Log(Read("finish", "C5", 39));
+        var swap = Log(Correction(LogKind.BibSwap, "999", """{"to":"501"}"""));
+        Log(Void(dropped));
+        Log(Read("finish", "999", 38));
+        Log(Void(voidEarly));
+        Log(Void(swap));
+
+        var whole = new ResultsEngine(meet);
+        whole.Apply(entries);
+        var expected = whole.Snapshot;
+        Assert.Equal(["2", "500", "1", "3"], expected.Race("10k")!.Finishers.Select(r => r.Bib));
+        Assert.Equal(TimeSpan.FromMinutes(30), expected.ByBib["2"].GunTime);
+        Assert.Equal(TimeSpan.FromMinutes(38), expected.ByBib["500"].ChipTime);
+        Assert.Equal(("Fixed", "F 60-69"), (expected.ByBib["3"].Participant.LastName, expected.ByBib["3"].Division));
+        Assert.False(expected.ByBib.ContainsKey("501"));
+        Assert.Equal(["501", "999"], expected.UnknownTags.Select(u => u.Tag).Order());
+
+        for (var size = 1; size <= entries.Count; size++)
+        {
+            var batches = new ResultsEngine(meet);
+            var pages = new ResultsEngine(meet);
+            for (var at = 0; at < entries.Count; at += size)
+            {
+                batches.Apply(entries.Skip(at).Take(size).ToList());
+                pages.Add(entries.Skip(at).Take(size).ToList());
+            }
+
+            pages.Publish();
+            Assert.Equal(Flatten(expected), Flatten(batches.Snapshot));
+            Assert.Equal(Flatten(expected), Flatten(pages.Snapshot));
+            Assert.Equal(Unknown(expected), Unknown(batches.Snapshot));
+            Assert.Equal(Unknown(expected), Unknown(pages.Snapshot));
+        }
+    }
+
+    private static List<string> Unknown(ResultsSnapshot snapshot) =>
+        [.. snapshot.UnknownTags.Select(u => $"{u.Tag}|{u.Reads}|{u.LastLocation}|{u.LastAtMs}").Order(), snapshot.UnknownTagCount.ToString(System.Globalization.CultureInfo.InvariantCulture)];
 
     private static List<string> Flatten(ResultsSnapshot snapshot) =>
         [.. snapshot.Races.Values.SelectMany(r => r.All).Select(r =>
