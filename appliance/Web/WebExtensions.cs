@@ -24,12 +24,14 @@ public static class WebExtensions
             options.MimeTypes = [.. ResponseCompressionDefaults.MimeTypes, "text/csv", "image/svg+xml"];
         });
         builder.Services.Configure<GzipCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);
+        builder.AddRequestLimits();
         return builder;
     }
 
     public static WebApplication MapResultsWeb(this WebApplication app)
     {
         app.Use(SecurityHeaders.Apply);
+        app.UseErrorAnswers();
         app.UseMiddleware<CaptivePortal>();
         app.UseResponseCompression();
         app.Use(AnswerBadInput);

@@ -6,6 +6,7 @@ using Edge.Appliance.Ingest;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -33,10 +34,18 @@ public sealed class TestBox : IAsyncDisposable
     public HttpClient Http { get; private set; } = null!;
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Everything logged at Error so far.</summary>
+    public IReadOnlyCollection<string> LoggedErrors => _errors.Entries;
+
     /// <summary>Errors a test provokes on purpose; any other Error-level log fails the test.</summary>
     public List<string> ExpectedErrors { get; } = [];
 
-    public static async Task<TestBox> StartAsync(string? dataDir = null, params string[] settings)
+    public static Task<TestBox> StartAsync(string? dataDir = null, params string[] settings) => StartAsync(dataDir, null, settings);
+
+    /// <summary>A box with endpoints of the test's own beside the real ones (a handler that throws, one that reads a body).</summary>
+    public static Task<TestBox> StartWithEndpointsAsync(Action<IEndpointRouteBuilder> map, params string[] settings) => StartAsync(null, map, settings);
+
+    private static async Task<TestBox> StartAsync(string? dataDir, Action<IEndpointRouteBuilder>? map, string[] settings)
     {
         var owns = dataDir is null;
         dataDir ??= TempDir.Create("box");
@@ -50,6 +59,7 @@ public sealed class TestBox : IAsyncDisposable
             .. settings,
         ];
         var app = EdgeApp.Build(args);
+        map?.Invoke(app);
         var box = new TestBox(app, dataDir, owns);
         box.Attach();
         await app.StartAsync();
