@@ -19,7 +19,7 @@ public static class Exports
     {
         app.MapGet("/races/{id}/results.csv", ResultsCsv);
         app.MapGet("/api/meets", Meets);
-        app.MapGet("/api/meets/{id:long}/log.csv", LogCsv);
+        app.MapGet("/api/meets/{id:long}/log.csv", LogCsv).Produces<string>(contentType: "text/csv").Produces(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -25,6 +25,7 @@ public static class WebExtensions
         });
         builder.Services.Configure<GzipCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);
         builder.AddRequestLimits();
+        builder.AddApiDocs();
         return builder;
     }
 
@@ -40,6 +41,7 @@ public static class WebExtensions
         app.MapDisplays();
         app.MapExports();
         app.MapWifiSign();
+        app.MapApiDocs();
         app.MapGet("/events", (HttpContext context, LiveUpdates live) => live.StreamAsync(context));
         return app;
     }
