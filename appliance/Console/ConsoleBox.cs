@@ -15,6 +15,7 @@ public static class ConsoleBox
         admin.MapPost("/box/pair", CreatePairing).RequireAuthorization(ConsoleRoles.TimerPolicy);
         admin.MapGet("/box/pair/{token}.png", PairingCode).RequireAuthorization(ConsoleRoles.TimerPolicy);
         admin.MapPost("/box/revoke", Revoke).RequireAuthorization(ConsoleRoles.TimerPolicy);
+        admin.MapGet("/box/backup", Backup).RequireAuthorization(ConsoleRoles.TimerPolicy);
         return admin;
     }
 
@@ -147,6 +148,15 @@ public static class ConsoleBox
         }
 
         return TypedResults.Redirect(self ? "/admin/signin" : "/admin/box?done=" + Uri.EscapeDataString("Device signed out."));
+    }
+
+    /// <summary>A consistent copy of the database, taken while ingest runs, and the meet folder, as one zip.</summary>
+    private static async Task Backup(HttpContext context, BoxBackup backup)
+    {
+        context.Response.ContentType = "application/zip";
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{backup.DownloadName()}\"";
+        await backup.WriteZipAsync(context.Response.Body, context.RequestAborted);
     }
 
     internal static string Bytes(long? bytes) => bytes switch

@@ -7,6 +7,7 @@ public static class StoreExtensions
         builder.Services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ReadStore>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReadStore>());
+        builder.Services.AddSingleton<BoxBackup>();
         return builder;
     }
 }

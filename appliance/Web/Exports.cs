@@ -20,7 +20,8 @@ public static class Exports
         app.MapGet("/races/{id}/results.csv", ResultsCsv);
         // Every stored meet's raw log is the timer's data, not a spectator's: signed-in timer only.
         app.MapGet("/api/meets", Meets).RequireAuthorization(Console.ConsoleRoles.TimerPolicy);
-        app.MapGet("/api/meets/{id:long}/log.csv", LogCsv).RequireAuthorization(Console.ConsoleRoles.TimerPolicy);
+        app.MapGet("/api/meets/{id:long}/log.csv", LogCsv).Produces<string>(contentType: "text/csv").Produces(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Console.ConsoleRoles.TimerPolicy);
         return app;
     }
 

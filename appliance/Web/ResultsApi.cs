@@ -13,15 +13,18 @@ public static class ResultsApi
 {
     public const int MaxLimit = 100_000;
 
+    private const string JsonType = "application/json";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static IEndpointRouteBuilder MapResultsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/races", Races);
-        app.MapGet("/api/races/{id}/results", RaceResults);
-        app.MapGet("/api/participants", Participants);
-        app.MapGet("/api/participants/{bib}", ParticipantByBib);
-        app.MapGet("/api/unknown-tags", UnknownTags);
+        // The handlers that write cached bytes say what they answer, for the API description (ApiDocs).
+        app.MapGet("/api/races", Races).Produces<List<RaceJson>>(contentType: JsonType);
+        app.MapGet("/api/races/{id}/results", RaceResults).Produces<List<ResultJson>>(contentType: JsonType).Produces(StatusCodes.Status404NotFound);
+        app.MapGet("/api/participants", Participants).Produces<List<ParticipantJson>>(contentType: JsonType);
+        app.MapGet("/api/participants/{bib}", ParticipantByBib).Produces<ResultJson>(contentType: JsonType).Produces(StatusCodes.Status404NotFound);
+        app.MapGet("/api/unknown-tags", UnknownTags).Produces<UnknownTagsJson>(contentType: JsonType);
         return app;
     }
 

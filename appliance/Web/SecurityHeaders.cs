@@ -18,14 +18,19 @@ public static class SecurityHeaders
 
     public static Task Apply(HttpContext context, RequestDelegate next)
     {
-        var headers = context.Response.Headers;
+        Set(context.Response.Headers);
+        return next(context);
+    }
+
+    /// <summary>Sets the headers on an answer (again, after something cleared the response).</summary>
+    public static void Set(IHeaderDictionary headers)
+    {
         headers.ContentSecurityPolicy = Policy;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
-        return next(context);
     }
 
     /// <summary>A CSP source for an inline block: <c>'sha256-…'</c> of its exact text.</summary>

@@ -24,12 +24,15 @@ public static class WebExtensions
             options.MimeTypes = [.. ResponseCompressionDefaults.MimeTypes, "text/csv", "image/svg+xml"];
         });
         builder.Services.Configure<GzipCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);
+        builder.AddRequestLimits();
+        builder.AddApiDocs();
         return builder;
     }
 
     public static WebApplication MapResultsWeb(this WebApplication app)
     {
         app.Use(SecurityHeaders.Apply);
+        app.UseErrorAnswers();
         app.UseMiddleware<CaptivePortal>();
         app.UseResponseCompression();
         app.Use(AnswerBadInput);
@@ -38,6 +41,7 @@ public static class WebExtensions
         app.MapDisplays();
         app.MapExports();
         app.MapWifiSign();
+        app.MapApiDocs();
         app.MapGet("/events", (HttpContext context, LiveUpdates live) => live.StreamAsync(context));
         return app;
     }

@@ -6,6 +6,7 @@ using Edge.Appliance.Ingest;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -36,10 +37,18 @@ public sealed class TestBox : IAsyncDisposable
     /// <summary>What the console asked the system clock to be set to.</summary>
     public RecordingClockSetter ClockSets { get; private init; } = new();
 
+    /// <summary>Everything logged at Error so far.</summary>
+    public IReadOnlyCollection<string> LoggedErrors => _errors.Entries;
+
     /// <summary>Errors a test provokes on purpose; any other Error-level log fails the test.</summary>
     public List<string> ExpectedErrors { get; } = [];
 
-    public static async Task<TestBox> StartAsync(string? dataDir = null, params string[] settings)
+    public static Task<TestBox> StartAsync(string? dataDir = null, params string[] settings) => StartAsync(dataDir, null, settings);
+
+    /// <summary>A box with endpoints of the test's own beside the real ones (a handler that throws, one that reads a body).</summary>
+    public static Task<TestBox> StartWithEndpointsAsync(Action<IEndpointRouteBuilder> map, params string[] settings) => StartAsync(null, map, settings);
+
+    private static async Task<TestBox> StartAsync(string? dataDir, Action<IEndpointRouteBuilder>? map, string[] settings)
     {
         var owns = dataDir is null;
         dataDir ??= TempDir.Create("box");
@@ -55,6 +64,7 @@ public sealed class TestBox : IAsyncDisposable
         var clockSets = new RecordingClockSetter();
         // Tests never set this machine's clock: the console's "set the box clock" lands in ClockSets.
         var app = EdgeApp.Build(args, services => services.AddSingleton<Edge.Appliance.Console.IClockSetter>(clockSets));
+        map?.Invoke(app);
         var box = new TestBox(app, dataDir, owns) { ClockSets = clockSets };
         box.Attach();
         await app.StartAsync();

@@ -25,6 +25,14 @@ public class WebOptionsTests
         { "MaxLiveClients", "0", "0" },
         { "MaxLiveClients", "-5", "-5" },
         { "MaxLiveClients", "100001", "100001" },
+        { "MaxRequestBodyBytes", "0", "0" },
+        { "MaxRequestBodyBytes", "2147483648", "2147483648" },
+        { "MaxRequestHeadersBytes", "1000", "1000" },
+        { "MaxRequestHeaders", "2", "2" },
+        { "MaxConnections", "10", "10" },
+        { "RequestHeadersTimeout", "00:00:00", "00:00:00" },
+        // A plain number is days again: a slow client would hold a connection that long.
+        { "RequestHeadersTimeout", "30", "30.00:00:00" },
         { "HostNames", "results.lan, http://results.lan/", "'http://results.lan/'" },
         { "HostNames", "two words", "'two words'" },
     };
@@ -38,6 +46,11 @@ public class WebOptionsTests
         Assert.Equal(5_000, options.MaxLiveClients);
         Assert.Equal(TimeSpan.FromSeconds(10), options.DisplayCycle);
         Assert.Empty(options.HostNameList());
+        Assert.Equal(1024 * 1024, options.MaxRequestBodyBytes);
+        Assert.Equal(16 * 1024, options.MaxRequestHeadersBytes);
+        Assert.Equal(64, options.MaxRequestHeaders);
+        Assert.Equal(TimeSpan.FromSeconds(15), options.RequestHeadersTimeout);
+        Assert.Equal(8_192, options.MaxConnections);
         Assert.True(new WebOptionsValidation().Validate(null, new WebOptions()).Succeeded);
     }
 
@@ -46,12 +59,16 @@ public class WebOptionsTests
     {
         var options = Bind(
             "--Web:LiveInterval=00:00:02", "--Web:LiveHeartbeat=00:00:00.300", "--Web:MaxLiveClients=7",
-            "--Web:DisplayCycle=00:00:30", "--Web:HostNames= results.lan , edge.example.org,10.42.0.1");
+            "--Web:DisplayCycle=00:00:30", "--Web:HostNames= results.lan , edge.example.org,10.42.0.1",
+            "--Web:MaxRequestBodyBytes=4096", "--Web:MaxRequestHeadersBytes=8192", "--Web:MaxRequestHeaders=32",
+            "--Web:RequestHeadersTimeout=00:00:05", "--Web:MaxConnections=2000");
         Assert.Equal(TimeSpan.FromSeconds(2), options.LiveInterval);
         Assert.Equal(TimeSpan.FromMilliseconds(300), options.LiveHeartbeat);
         Assert.Equal(7, options.MaxLiveClients);
         Assert.Equal(TimeSpan.FromSeconds(30), options.DisplayCycle);
         Assert.Equal(["results.lan", "edge.example.org", "10.42.0.1"], options.HostNameList());
+        Assert.Equal((4096L, 8192, 32, TimeSpan.FromSeconds(5), 2000L),
+            (options.MaxRequestBodyBytes, options.MaxRequestHeadersBytes, options.MaxRequestHeaders, options.RequestHeadersTimeout, options.MaxConnections));
     }
 
     [Theory]
@@ -73,10 +90,16 @@ public class WebOptionsTests
             LiveHeartbeat = TimeSpan.Zero,
             DisplayCycle = TimeSpan.Zero,
             MaxLiveClients = 0,
+            MaxRequestBodyBytes = 0,
+            MaxRequestHeadersBytes = 0,
+            MaxRequestHeaders = 0,
+            MaxConnections = 0,
+            RequestHeadersTimeout = TimeSpan.Zero,
             HostNames = "a b",
         });
         Assert.True(result.Failed);
-        Assert.Equal(["Web:LiveInterval", "Web:LiveHeartbeat", "Web:DisplayCycle", "Web:MaxLiveClients", "Web:HostNames"],
+        Assert.Equal(["Web:LiveInterval", "Web:LiveHeartbeat", "Web:DisplayCycle", "Web:MaxLiveClients", "Web:MaxRequestBodyBytes",
+                "Web:MaxRequestHeadersBytes", "Web:MaxRequestHeaders", "Web:MaxConnections", "Web:RequestHeadersTimeout", "Web:HostNames"],
             result.Failures!.Select(f => f[..f.IndexOf(' ', StringComparison.Ordinal)]));
     }
 
