@@ -28,10 +28,10 @@ public sealed partial class Corrections(ReadStore store, ResultsService results,
     public const int MaxText = 120;
 
     public Task<long> DnfAsync(string bib, string by, CancellationToken ct) =>
-        AppendAsync(LogKind.Dnf, Bib(bib), "", 0, by, [], ct);
+        AppendAsync(LogKind.Dnf, Runner(bib).Bib, "", 0, by, [], ct);
 
     public Task<long> DqAsync(string bib, string reason, string by, CancellationToken ct) =>
-        AppendAsync(LogKind.Dq, Bib(bib), "", 0, by, [("reason", Text(reason, "reason", required: false))], ct);
+        AppendAsync(LogKind.Dq, Runner(bib).Bib, "", 0, by, [("reason", Text(reason, "reason", required: false))], ct);
 
     /// <summary>A hand-timed read of <paramref name="bib"/> at <paramref name="location"/> (default: its race's finish).</summary>
     public Task<long> ManualTimeAsync(string bib, string? location, string clock, string by, CancellationToken ct)
