@@ -127,12 +127,12 @@ public static class ConsolePages
         else
         {
             var zone = results.Current.Meet.Event.TimeZone;
-            html.Raw("<table><tr><th>#</th><th>What</th><th>Who, when</th><th></th></tr>");
+            html.Raw("<table><tr><th>#</th><th>What, who, when</th><th></th></tr>");
             foreach (var c in history)
             {
                 var voided = c.VoidedBy is not null;
-                html.Add($"<tr><td>{c.Id}</td><td{new Markup(voided ? " class=\"void\"" : "")}>{c.Summary}{(voided ? $" (undone by {c.VoidedBy})" : "")}</td>");
-                html.Add($"<td class=\"s\">{c.By}<br>{ResultFormat.ClockTime(c.ReceivedMs, zone, hundredths: false)}</td><td>");
+                html.Add($"<tr><td>{c.Id}</td><td><span{new Markup(voided ? " class=\"void\"" : "")}>{c.Summary}</span>{(voided ? $" (undone by {c.VoidedBy})" : "")}");
+                html.Add($"<br><span class=\"s\">{c.By} · {ResultFormat.ClockTime(c.ReceivedMs, zone, hundredths: false)}</span></td><td>");
                 if (timer && !voided)
                 {
                     html.Add($"<form method=\"post\" action=\"/admin/corrections/void\" data-confirm=\"Undo entry {c.Id}?\">{ConsoleLayout.Token(context)}<input type=\"hidden\" name=\"id\" value=\"{c.Id}\"><button class=\"alt\">Undo</button></form>");
@@ -248,8 +248,8 @@ public static class ConsolePages
         if (q is not null)
         {
             var (matches, total) = SearchIndex.Of(snapshot.Meet).Find(q);
-            var registered = snapshot.ByBib.Values.Where(r => !snapshot.Meet.Participants.Contains(r.Participant) && (r.Bib == q.Trim() || r.Name.Contains(q.Trim(), StringComparison.OrdinalIgnoreCase))).Select(r => r.Participant);
-            var all = matches.Concat(registered).DistinctBy(p => p.Bib).Take(20).ToList();
+            // The snapshot's meet holds the day-of registrations too.
+            var all = matches.Take(20).ToList();
             html.Add($"<p>{(all.Count == 0 ? "Nobody matches." : $"{Math.Max(total, all.Count)} found.")}</p>");
             foreach (var p in all)
             {

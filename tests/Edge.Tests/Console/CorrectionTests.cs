@@ -57,7 +57,7 @@ public sealed class CorrectionTests : IDisposable
             await timer.DoAsync("/admin/corrections", "/admin/corrections/void", ("id", dnf.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             Assert.Equal(ParticipantStatus.Finished, Row(box, "103").Status);
             var history = await timer.PageAsync("/admin/corrections");
-            Assert.Contains("Bib 103: did not finish (undone by", history, StringComparison.Ordinal);
+            Assert.Contains("Bib 103: did not finish</span> (undone by", history, StringComparison.Ordinal);
             Assert.Contains("Bib 102: disqualified (cut the course)", history, StringComparison.Ordinal);
             Assert.Contains("timer", history, StringComparison.Ordinal);
 
@@ -126,5 +126,40 @@ public sealed class CorrectionTests : IDisposable
         Assert.Equal(device, Assert.Single(box.ClockSets.Sets).ToUnixTimeMilliseconds());
         Assert.Equal(HttpStatusCode.BadRequest, (await timer.PostFormAsync("/admin/clock", "/admin/clock/set", ("deviceMs", "12"))).StatusCode);
         Assert.Single(box.ClockSets.Sets);
+    }
+
+    [Fact]
+    public async Task A_day_of_registration_at_the_desk_gets_results_and_a_bad_one_changes_nothing()
+    {
+        await using (var box = await StartAsync())
+        {
+            using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
+            using var desk = await timer.PairAsync("desk", "Desk 3");
+            Assert.Contains("registered", await desk.DoAsync("/admin/desk", "/admin/desk/register",
+                ("bib", "555"), ("first", "Lou"), ("last", "Late"), ("gender", "m"), ("age", "41"), ("race", "10k"), ("tag", "C0FFEE"), ("city", "Kent"), ("state", "WA")), StringComparison.Ordinal);
+            using var feed = await TimingFeed.ConnectAsync(box.TimingPort);
+            await feed.GunAsync("08:00:00.00");
+            await feed.ReadsAsync(("start", "C0FFEE", "08:00:09.00"), ("finish", "C0FFEE", "08:48:00.00"));
+            var row = (await box.WaitForResultsAsync(s => s.ByBib.TryGetValue("555", out var r) && r.Status == ParticipantStatus.Finished, "the registered runner's finish")).ByBib["555"];
+            Assert.Equal(("Lou Late", "M 40-49", "Kent, WA"), (row.Name, row.Division, row.Participant.Hometown));
+            // The desk finds the new runner, and a spectator's search does too.
+            Assert.Contains("555 · Lou Late", await desk.PageAsync("/admin/desk?q=555"), StringComparison.Ordinal);
+            Assert.Contains("Lou", await box.Http.GetStringAsync("/search?q=Late"), StringComparison.Ordinal);
+
+            foreach (var bad in new[] { ("race", "marathon"), ("gender", "Q"), ("age", "old"), ("bib", "5 5") })
+            {
+                (string, string)[] fields = [("bib", "556"), ("first", "Bad"), ("gender", "F"), ("race", "10k")];
+                fields = [.. fields.Where(f => f.Item1 != bad.Item1), bad];
+                var refused = await desk.PostFormAsync("/admin/desk", "/admin/desk/register", fields);
+                Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{bad}: {(int)refused.StatusCode}");
+            }
+
+            Assert.Single(box.Services.GetRequiredService<Corrections>().History(), c => c.Kind == LogKind.Registration);
+        }
+
+        await using (var box = await StartAsync())
+        {
+            await box.WaitForResultsAsync(s => s.ByBib.TryGetValue("555", out var r) && r.Status == ParticipantStatus.Finished, "the registration after a restart");
+        }
     }
 }
