@@ -36,7 +36,14 @@ public sealed class TestBox : IAsyncDisposable
     /// <summary>Errors a test provokes on purpose; any other Error-level log fails the test.</summary>
     public List<string> ExpectedErrors { get; } = [];
 
-    public static async Task<TestBox> StartAsync(string? dataDir = null, params string[] settings)
+    public static Task<TestBox> StartAsync(string? dataDir = null, params string[] settings) =>
+        StartAsync(null, dataDir, settings);
+
+    /// <summary>Starts the box with <paramref name="services"/> registered after its own (they win: a stepped clock, a fake probe).</summary>
+    public static Task<TestBox> StartWithAsync(Action<IServiceCollection> services, string? dataDir = null, params string[] settings) =>
+        StartAsync(services, dataDir, settings);
+
+    private static async Task<TestBox> StartAsync(Action<IServiceCollection>? services, string? dataDir, string[] settings)
     {
         var owns = dataDir is null;
         dataDir ??= TempDir.Create("box");
@@ -49,7 +56,7 @@ public sealed class TestBox : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. settings,
         ];
-        var app = EdgeApp.Build(args);
+        var app = services is null ? EdgeApp.Build(args) : ServiceOverrides.Build(services, () => EdgeApp.Build(args));
         var box = new TestBox(app, dataDir, owns);
         box.Attach();
         await app.StartAsync();
