@@ -199,11 +199,13 @@ public sealed class TimingMonitorTests : IAsyncLifetime
             Line("start", 1, "guntime", gun),
             .. bibs.Select((bib, i) => Line("start", i + 2, bib, gun.AddSeconds(i + 1))),
         ]);
+        await WaitForAsync(s => Location(s, "start")?.Offset?.Samples == 5, "the start reads");
 
         // Everyone passes 5 km at 25 minutes: 5 min/km, so the finish is due at about 50 minutes.
         _clock.Step(TimeSpan.FromMinutes(25));
         var split = _clock.GetUtcNow();
         await client.SendAsync([.. bibs.Select((bib, i) => Line("5k", i + 1, bib, split.AddSeconds(i)))]);
+        await WaitForAsync(s => Location(s, "5k")?.Offset?.Samples == 5, "the 5 km reads");
         await _box.WaitForResultsAsync(r => bibs.All(b => r.ByBib[b].Status == ParticipantStatus.OnCourse && r.ByBib[b].Splits.Count == 1), "five runners past 5 km");
         Assert.DoesNotContain(Monitor.Snapshot().Alarms, a => a.Kind == AlarmKinds.MatQuiet);
 
