@@ -289,6 +289,13 @@ public sealed class TimingMonitorTests : IAsyncLifetime
         Assert.True(json.RootElement.GetProperty("clock").GetProperty("controllerNow").TryGetProperty("source", out _));
     }
 
+    [Fact]
+    public void The_system_probe_reads_the_kernel_clock_state_on_linux()
+    {
+        // adjtimex answers on any Linux (in a container too): synchronized or not, never "cannot tell".
+        Assert.Equal(OperatingSystem.IsLinux(), new TimeSourceProbe().IsSynchronized() is not null);
+    }
+
     /// <summary>A CTP01 read in iso time (the standard meet's zone is UTC).</summary>
     private static string Line(string location, int sequence, string tag, DateTimeOffset at) =>
         $"CT01_33~{sequence}~{location}~{tag}~{at.UtcDateTime:yyyy-MM-ddTHH:mm:ss.ff}~{(tag == "guntime" ? 0 : 1)}~0F2A38~{(tag == "guntime" ? 0 : 1)}";
