@@ -79,7 +79,8 @@ public sealed class TimingMonitor(ReadStore store, ResultsService results, MeetH
     {
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
-        var open = _open.Values.OrderBy(c => c.Info.Id).ToList();
+        // A connection closing is in the closed list a moment before it leaves the open ones: list it once.
+        var open = _open.Values.Where(c => c.ClosedAt is null).OrderBy(c => c.Info.Id).ToList();
         List<ConnectionWatch> closed;
         lock (_lock)
         {
@@ -377,6 +378,7 @@ public sealed class TimingMonitor(ReadStore store, ResultsService results, MeetH
 internal sealed class ConnectionWatch(TimingConnection info)
 {
     private LastRead? _last;
+    private Closing? _closing;
 
     public TimingConnection Info { get; } = info;
 
@@ -389,22 +391,22 @@ internal sealed class ConnectionWatch(TimingConnection info)
         set => Volatile.Write(ref _last, value);
     }
 
-    public DateTimeOffset? ClosedAt { get; private set; }
+    /// <summary>When and why it closed; null while open. Set once, read by snapshots on other threads.</summary>
+    public DateTimeOffset? ClosedAt => Volatile.Read(ref _closing)?.At;
 
-    public string? CloseReason { get; private set; }
+    public string? CloseReason => Volatile.Read(ref _closing)?.Reason;
 
-    public void Close(DateTimeOffset at, string reason)
-    {
-        CloseReason = reason;
-        ClosedAt = at;
-    }
+    public void Close(DateTimeOffset at, string reason) => Volatile.Write(ref _closing, new Closing(at, reason));
 
     public MonitoredConnection View(DateTimeOffset now)
     {
-        var closedAt = ClosedAt;
+        var closing = Volatile.Read(ref _closing);
+        var closedAt = closing?.At;
         var last = Last;
         var seen = closedAt ?? last?.ReceivedAt;
         return new MonitoredConnection(Info.Id, Info.RemoteAddress, Info.ConnectionId, Info.Greeting, Info.Locations, closedAt is null,
-            Info.ConnectedAt, closedAt, seen is { } s ? Math.Max(0, Math.Round((now - s).TotalSeconds, 1)) : null, CloseReason, Info.Reads, last);
+            Info.ConnectedAt, closedAt, seen is { } s ? Math.Max(0, Math.Round((now - s).TotalSeconds, 1)) : null, closing?.Reason, Info.Reads, last);
     }
+
+    private sealed record Closing(DateTimeOffset At, string Reason);
 }
