@@ -12,6 +12,7 @@ public sealed partial class Ctp01ConnectionHandler(
     IngestStatus status,
     EventClock clock,
     TimeProvider time,
+    TimingMonitor monitor,
     IHostApplicationLifetime lifetime,
     ILogger<Ctp01ConnectionHandler> logger) : ConnectionHandler
 {
@@ -39,10 +40,11 @@ public sealed partial class Ctp01ConnectionHandler(
 
         var info = status.Open(remote, time.GetUtcNow());
         LogOpened(info.Id, remote);
+        var watch = monitor.Opened(info);
         var reason = "closed by client";
         try
         {
-            var session = new Ctp01Session(connection, info, _options, _password, store, status, clock, time, logger);
+            var session = new Ctp01Session(connection, info, _options, _password, store, status, clock, time, monitor, watch, logger);
             // Shutdown does not wait for controllers to hang up: each session stops reading at once.
             using var stopping = lifetime.ApplicationStopping.Register(session.Stop);
             await session.RunAsync();
@@ -71,6 +73,7 @@ public sealed partial class Ctp01ConnectionHandler(
         finally
         {
             status.Close(info);
+            monitor.Closed(watch, reason);
             LogClosed(info.Id, remote, info.ConnectionId ?? "-", info.Reads, reason);
         }
     }

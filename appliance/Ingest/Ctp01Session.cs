@@ -22,6 +22,8 @@ internal sealed partial class Ctp01Session(
     IngestStatus status,
     EventClock clock,
     TimeProvider time,
+    TimingMonitor monitor,
+    ConnectionWatch watch,
     ILogger logger)
 {
     public const string ProgramName = "edge";
@@ -147,6 +149,7 @@ internal sealed partial class Ctp01Session(
                 case ReadOutcome.Read:
                     await store.AppendAsync(entry, time.GetTimestamp(), cancellationToken);
                     info.CountRead();
+                    monitor.Read(watch, entry, _source!.LastSequences.GetValueOrDefault(entry.Location));
                     CountPulled(entry.Location, entry.Sequence);
                     break;
                 case ReadOutcome.NewLocation:

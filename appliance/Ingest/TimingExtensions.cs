@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Appliance.Ingest;
@@ -26,6 +27,9 @@ public static class TimingExtensions
         builder.Services.AddSingleton<IngestStatus>();
         builder.Services.AddSingleton(sp => new EventClock(() => sp.GetRequiredService<MeetHost>().Current.Event));
         builder.Services.AddSingleton<TimingEndpoint>();
+        // The console's timing and clock views; the probe is replaceable (tests, a box with another time daemon).
+        builder.Services.TryAddSingleton<TimeSourceProbe>();
+        builder.Services.AddSingleton<TimingMonitor>();
 
         // --urls arrives as Edge:Urls (see EdgeApp); ASPNETCORE_URLS still works as "urls".
         var urls = builder.Configuration["Edge:Urls"] ?? builder.Configuration["urls"] ?? "http://0.0.0.0:8080";

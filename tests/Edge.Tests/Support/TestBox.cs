@@ -43,12 +43,16 @@ public sealed class TestBox : IAsyncDisposable
     /// <summary>Errors a test provokes on purpose; any other Error-level log fails the test.</summary>
     public List<string> ExpectedErrors { get; } = [];
 
-    public static Task<TestBox> StartAsync(string? dataDir = null, params string[] settings) => StartAsync(dataDir, null, settings);
+    public static Task<TestBox> StartAsync(string? dataDir = null, params string[] settings) => StartAsync(dataDir, null, null, settings);
 
     /// <summary>A box with endpoints of the test's own beside the real ones (a handler that throws, one that reads a body).</summary>
-    public static Task<TestBox> StartWithEndpointsAsync(Action<IEndpointRouteBuilder> map, params string[] settings) => StartAsync(null, map, settings);
+    public static Task<TestBox> StartWithEndpointsAsync(Action<IEndpointRouteBuilder> map, params string[] settings) => StartAsync(null, map, null, settings);
 
-    private static async Task<TestBox> StartAsync(string? dataDir, Action<IEndpointRouteBuilder>? map, string[] settings)
+    /// <summary>Starts the box with <paramref name="services"/> registered after its own (they win: a stepped clock, a fake probe).</summary>
+    public static Task<TestBox> StartWithAsync(Action<IServiceCollection> services, string? dataDir = null, params string[] settings) =>
+        StartAsync(dataDir, null, services, settings);
+
+    private static async Task<TestBox> StartAsync(string? dataDir, Action<IEndpointRouteBuilder>? map, Action<IServiceCollection>? services, string[] settings)
     {
         var owns = dataDir is null;
         dataDir ??= TempDir.Create("box");
@@ -63,7 +67,11 @@ public sealed class TestBox : IAsyncDisposable
         ];
         var clockSets = new RecordingClockSetter();
         // Tests never set this machine's clock: the console's "set the box clock" lands in ClockSets.
-        var app = EdgeApp.Build(args, services => services.AddSingleton<Edge.Appliance.Console.IClockSetter>(clockSets));
+        var app = EdgeApp.Build(args, replace =>
+        {
+            replace.AddSingleton<Edge.Appliance.Console.IClockSetter>(clockSets);
+            services?.Invoke(replace);
+        });
         map?.Invoke(app);
         var box = new TestBox(app, dataDir, owns) { ClockSets = clockSets };
         box.Attach();
