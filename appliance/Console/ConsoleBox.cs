@@ -19,13 +19,13 @@ public static class ConsoleBox
         return admin;
     }
 
-    private static IResult Box(HttpContext context, ReadStore store, ConsoleAccess access, ConsoleSessions sessions, ResultsService results, TimeProvider time)
+    private static IResult Box(HttpContext context, ReadStore store, ConsoleAccess access, ConsoleSessions sessions, ResultsService results, Edge.Appliance.Ingest.TimeSourceProbe probe, TimeProvider time)
     {
         var html = ConsoleLayout.Page(context, "Box", "/admin/box");
         html.Raw("<h1>The box</h1>");
         ConsoleLayout.Flash(html, context);
         var dataDir = Path.GetDirectoryName(store.DatabasePath)!;
-        var facts = BoxFacts.Read(dataDir, store.DatabasePath);
+        var facts = BoxFacts.Read(dataDir, store.DatabasePath, probe.IsSynchronized());
         html.Raw("<table class=\"kv\">");
         html.Add($"<tr><td>Storage</td><td>{Bytes(facts.DatabaseBytes)} used by the log; {Bytes(facts.FreeBytes)} free of {Bytes(facts.TotalBytes)}</td></tr>");
         if (facts.FreeBytes is < 200L * 1024 * 1024)
@@ -175,10 +175,7 @@ public static class ConsoleBox
 /// <summary>What the box's operating system says about its storage, memory, uptime and clock.</summary>
 public sealed record BoxFacts(long? DatabaseBytes, long? FreeBytes, long? TotalBytes, long? MemoryAvailableBytes, TimeSpan? SystemUptime, string TimeSource)
 {
-    /// <summary>Where systemd-timesyncd says the clock was synchronised; absent while it never was.</summary>
-    public const string TimesyncFlag = "/run/systemd/timesync/synchronized";
-
-    public static BoxFacts Read(string dataDir, string databasePath)
+    public static BoxFacts Read(string dataDir, string databasePath, bool? synchronized)
     {
         long? db = null, free = null, total = null;
         try
@@ -192,7 +189,12 @@ public sealed record BoxFacts(long? DatabaseBytes, long? FreeBytes, long? TotalB
             // Unknown is shown as unknown.
         }
 
-        return new BoxFacts(db, free, total, MemAvailable(), Uptime(), File.Exists(TimesyncFlag) ? "synchronised by network time" : "no time source (set it on the Clock page)");
+        return new BoxFacts(db, free, total, MemAvailable(), Uptime(), synchronized switch
+        {
+            true => "synchronised to a time source",
+            false => "no time source (set it on the Clock page)",
+            null => "time source unknown",
+        });
     }
 
     private static long? MemAvailable()

@@ -21,7 +21,6 @@ public static class ConsoleExtensions
         builder.Services.AddSingleton<ConsoleAccess>();
         builder.Services.AddSingleton<ConsoleSessions>();
         builder.Services.AddSingleton<Corrections>();
-        builder.Services.AddSingleton<ControllerClock>();
         builder.Services.AddSingleton<IClockSetter, SystemClockSetter>();
         builder.Services.AddAuthentication(ConsoleAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ConsoleAuthentication>(ConsoleAuthentication.SchemeName, null);

@@ -27,7 +27,7 @@ public static class ConsolePages
         return admin;
     }
 
-    private static IResult Gun(HttpContext context, ResultsService results, ControllerClock monitor, Corrections corrections)
+    private static IResult Gun(HttpContext context, ResultsService results, Edge.Appliance.Ingest.TimingMonitor monitor, Corrections corrections)
     {
         var history = corrections.History();
         var snapshot = results.Current;
@@ -35,7 +35,7 @@ public static class ConsolePages
         var html = ConsoleLayout.Page(context, "Gun", "/admin/gun");
         html.Raw("<h1>Gun</h1>");
         ConsoleLayout.Flash(html, context);
-        var now = monitor.Now();
+        var now = monitor.ControllerNow();
         html.Add($"<p class=\"s\">“Start now” takes this box's clock moved into the controllers' time: {now.Source}.</p>");
         var timer = context.User.Role() == ConsoleRoles.Timer;
         foreach (var race in snapshot.Meet.Races)
@@ -74,13 +74,13 @@ public static class ConsolePages
             : race.Gun.AtMs is not null ? "from the meet folder (gun.time)" : $"from the first guntime read at {race.Gun.Location}";
     }
 
-    private static async Task<IResult> GunNow(HttpContext context, Corrections corrections, ControllerClock monitor)
+    private static async Task<IResult> GunNow(HttpContext context, Corrections corrections, Edge.Appliance.Ingest.TimingMonitor monitor)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var now = monitor.Now();
+        var now = monitor.ControllerNow();
         return await Do(context, "/admin/gun", async () =>
         {
-            await corrections.GunNowAsync(form["race"].ToString(), now.AtMs, now.Source, context.User.Who(), context.RequestAborted);
+            await corrections.GunNowAsync(form["race"].ToString(), now.At.ToUnixTimeMilliseconds(), now.Source, context.User.Who(), context.RequestAborted);
             return $"Gun of {form["race"]} started.";
         });
     }

@@ -119,13 +119,26 @@ public sealed class CorrectionTests : IDisposable
     [Fact]
     public async Task Setting_the_box_clock_takes_the_device_clock_and_refuses_nonsense()
     {
-        await using var box = await StartAsync();
+        await using var box = await TestBox.StartWithAsync(s => s.AddSingleton<Edge.Appliance.Ingest.TimeSourceProbe>(new FixedTimeSource(false)), _dataDir, _meet.Setting);
         using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
         var device = DateTimeOffset.UtcNow.AddMinutes(-3).ToUnixTimeMilliseconds();
         Assert.Contains("Box clock set", await timer.DoAsync("/admin/clock", "/admin/clock/set", ("deviceMs", device.ToString(System.Globalization.CultureInfo.InvariantCulture))), StringComparison.Ordinal);
         Assert.Equal(device, Assert.Single(box.ClockSets.Sets).ToUnixTimeMilliseconds());
         Assert.Equal(HttpStatusCode.BadRequest, (await timer.PostFormAsync("/admin/clock", "/admin/clock/set", ("deviceMs", "12"))).StatusCode);
         Assert.Single(box.ClockSets.Sets);
+    }
+
+    [Fact]
+    public async Task A_box_that_follows_a_time_source_does_not_offer_or_take_a_clock_from_a_device()
+    {
+        await using var box = await TestBox.StartWithAsync(s => s.AddSingleton<Edge.Appliance.Ingest.TimeSourceProbe>(new FixedTimeSource(true)), _dataDir, _meet.Setting);
+        using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
+        var page = await timer.PageAsync("/admin/clock");
+        Assert.Contains("synchronised to a time source", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("/admin/clock/set", page, StringComparison.Ordinal);
+        var device = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(HttpStatusCode.BadRequest, (await timer.PostFormAsync("/admin/timing", "/admin/clock/set", ("deviceMs", device))).StatusCode);
+        Assert.Empty(box.ClockSets.Sets);
     }
 
     [Fact]
