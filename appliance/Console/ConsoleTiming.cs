@@ -56,7 +56,7 @@ public static class ConsoleTiming
         foreach (var c in snapshot.Connections.Take(12))
         {
             var state = c.Open ? new Markup("<span class=\"ok\">Connected</span>") : new Markup($"<span class=\"bad\">Closed {Ago(c.LastSeenSecondsAgo)}</span>");
-            html.Add($"<div class=\"card\"><h3>{state} {c.ConnectionId ?? "connection " + c.Id.ToString(CultureInfo.InvariantCulture)}</h3>");
+            html.Add($"<div class=\"card\" data-connection=\"{c.Id}\"><h3>{state} {c.ConnectionId ?? "connection " + c.Id.ToString(CultureInfo.InvariantCulture)}</h3>");
             html.Add($"<p class=\"s\">{c.RemoteAddress} · {c.Greeting} · {c.Reads} reads · {string.Join(", ", c.Locations)}{(c.CloseReason is { } why ? " · " + why : "")}</p>");
             if (c.LastRead is { } last)
             {
@@ -74,11 +74,13 @@ public static class ConsoleTiming
 
         foreach (var l in snapshot.Locations)
         {
-            var perMinute = l.Minutes.Count > 1 ? l.Minutes[^2].Reads : 0;
+            var lastMinute = l.Minutes.Count > 1 ? l.Minutes[^2].Reads : 0;
+            var thisMinute = l.Minutes.Count > 0 ? l.Minutes[^1].Reads : 0;
             var quiet = l.LastRead is { } r ? (snapshot.BoxNow - r.ReceivedAt).TotalSeconds : (double?)null;
             html.Add($"<div class=\"card\" data-location=\"{l.Name}\"><h3>{l.Name} {(l.Connected ? new Markup("<span class=\"ok\">connected</span>") : new Markup("<span class=\"bad\">not connected</span>"))}</h3>");
-            html.Add($"<p class=\"s\">{perMinute} reads last minute · {l.StoredReads} stored · last read {(quiet is null ? "never" : Ago(quiet))}</p>");
+            html.Add($"<p class=\"s\">{thisMinute} reads this minute, {lastMinute} the minute before · {l.StoredReads} stored · last read {(quiet is null ? "never" : Ago(quiet))}</p>");
             Chart(html, l.Minutes, l.Name);
+            html.Raw("</div>");
         }
 
         html.Raw("<h3>Unknown tags per minute</h3>");

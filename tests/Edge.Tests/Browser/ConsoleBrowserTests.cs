@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Edge.Tests.Support;
 using Edge.Tests.Web;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -120,5 +121,51 @@ public class ConsoleBrowserTests(Chromium chromium)
         await row.Locator("button").ClickAsync();
         await desk.GotoAsync("/admin/desk");
         await Expect(desk).ToHaveURLAsync(new Regex("/admin/signin"));
+    }
+
+    private static string Line(string location, int sequence, string tag, DateTimeOffset at) =>
+        $"CT01_33~{sequence}~{location}~{tag}~{at.UtcDateTime:yyyy-MM-ddTHH:mm:ss.ff}Z~{(tag == "guntime" ? 0 : 1)}~0F2A38~1";
+
+    [Fact]
+    public async Task The_timing_view_shows_a_connection_its_chart_moving_and_a_quiet_finish_mat_alarm()
+    {
+        using var meet = Meet();
+        var clock = new SteppedClock();
+        await using var box = await TestBox.StartWithAsync(services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            services.AddSingleton<Appliance.Ingest.TimeSourceProbe>(new FixedTimeSource(true));
+        }, null, meet.Setting);
+        await using var laptop = await chromium.ScreenAsync(box.Http.BaseAddress!.ToString());
+        var console = await SignInAsync(laptop);
+        await Expect(console.Locator("#live")).ToContainTextAsync("No timing connection is open");
+
+        // The middleware connects: the connection appears and the start mat's chart fills as reads come in.
+        using var client = await RawClient.ConnectAsync(box.TimingPort);
+        await client.HandshakeAsync("finish-laptop", "start", "5k", "finish");
+        string[] bibs = ["101", "102", "103", "104", "105"];
+        var gun = clock.GetUtcNow();
+        await client.SendAsync([Line("start", 1, "guntime", gun), .. bibs.Take(2).Select((b, i) => Line("start", i + 2, b, gun.AddSeconds(i + 1)))]);
+        await Expect(console.Locator(".card[data-connection]", new() { HasText = "finish-laptop" })).ToContainTextAsync("Connected", new() { Timeout = 10_000 });
+        var startBar = console.Locator("[data-location=start] svg rect").Last;
+        await Expect(startBar.Locator("title")).ToHaveTextAsync("2", new() { Timeout = 10_000 });
+        await client.SendAsync([.. bibs.Skip(2).Select((b, i) => Line("start", i + 4, b, gun.AddSeconds(i + 3)))]);
+        await Expect(startBar.Locator("title")).ToHaveTextAsync("5", new() { Timeout = 10_000 });
+        await Chromium.ScreenshotAsync(console, "console-timing-live");
+
+        // Everyone passes 5 km at 25 minutes; the finish mat then sends nothing. At 57 minutes they are overdue there.
+        clock.Step(TimeSpan.FromMinutes(25));
+        var split = clock.GetUtcNow();
+        await client.SendAsync([.. bibs.Select((b, i) => Line("5k", i + 1, b, split.AddSeconds(i)))]);
+        await box.WaitForResultsAsync(r => bibs.All(b => r.ByBib[b].Splits.Count == 1), "five runners past 5 km");
+        await Expect(console.Locator("#live .good")).ToHaveTextAsync("No alarms.");
+        clock.Step(TimeSpan.FromMinutes(32));
+        var alarm = console.Locator("#live .alarm[data-kind=matQuiet]");
+        await Expect(alarm).ToContainTextAsync("finish", new() { Timeout = 15_000 });
+        await Chromium.ScreenshotAsync(console, "console-timing-alarm");
+
+        // The finish mat reads again: the alarm clears on the open page.
+        await client.SendAsync(Line("finish", 1, "101", clock.GetUtcNow()));
+        await Expect(alarm).ToHaveCountAsync(0, new() { Timeout = 15_000 });
     }
 }
