@@ -20,7 +20,7 @@ public static class ConsoleLayout
         ".card{border:2px solid #000;border-radius:8px;padding:8px 10px;margin:10px 0}.card h3{margin:.1em 0 .3em;font-size:1.05em}" +
         "label{display:flex;flex-direction:column;font-size:.85em;font-weight:700;flex:1 1 130px}label input,label select{font-weight:400;font-size:1.1rem}" +
         "form.row button{align-self:flex-end}button.alt{background:#fff;color:#000}button.danger{background:#a00000;border-color:#a00000}" +
-        "svg{display:block;width:100%;height:auto;background:#f4f4f4;border:1px solid #999}" +
+        "svg{display:block;width:100%;max-width:480px;height:auto;background:#f4f4f4;border:1px solid #999}" +
         "" +
         ".code{font:700 1.6em ui-monospace,monospace;letter-spacing:.08em}.qr{width:260px;max-width:100%;height:auto;border:8px solid #fff;outline:2px solid #000}" +
         "td form{margin:0}td button{min-height:38px;padding:4px 10px}.void{text-decoration:line-through;color:#555}";
