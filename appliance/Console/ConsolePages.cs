@@ -3,6 +3,7 @@ using Edge.Appliance.Meet;
 using Edge.Appliance.Results;
 using Edge.Appliance.Store;
 using Edge.Appliance.Web;
+using Edge.Store;
 
 namespace Edge.Appliance.Console;
 
@@ -116,6 +117,11 @@ public static class ConsolePages
             html.Raw("<label>to bib<input name=\"bib\" required inputmode=\"numeric\"></label><button>Assign</button></form></div>");
             html.Add($"<div class=\"card\"><h3>Void a read</h3><form class=\"row\" method=\"post\" action=\"/admin/corrections/void\">{token}<label>Entry number<input name=\"id\" required inputmode=\"numeric\"></label>");
             html.Raw("<label>Reason<input name=\"reason\" maxlength=\"120\"></label><button class=\"danger\">Void</button></form><p class=\"s\">Entry numbers are in the log export and in each participant's reads.</p></div>");
+        }
+
+        foreach (var rejected in results.Current.RejectedCorrections)
+        {
+            html.Add($"<p class=\"alarm\" role=\"alert\">Entry {rejected.LogId} ({rejected.Kind.Name()}) does not count: {rejected.Reason}. Undo it and enter it again.</p>");
         }
 
         html.Raw("<h2>Edit history</h2>");

@@ -107,6 +107,11 @@ public sealed partial class Corrections(ReadStore store, ResultsService results,
         var first = Text(r.First, "first name", required: true);
         var last = Text(r.Last, "last name", required: false);
         var tag = string.IsNullOrWhiteSpace(r.Tag) ? bib : Text(r.Tag, "chip", required: true);
+        if (results.Current.Meet.Participants.FirstOrDefault(p => p.Tag == tag && p.Bib != bib) is { } holder)
+        {
+            throw new CorrectionException($"Chip {tag} is bib {holder.Bib}'s ({holder.Name}): give the new runner another chip.");
+        }
+
         return AppendAsync(LogKind.Registration, bib, "", 0, by,
             [("bib", bib), ("first", first), ("last", last), ("gender", gender), ("age", age),
              ("race", race.Id), ("tag", tag), ("city", Text(r.City, "city", false)), ("state", Text(r.State, "state", false)), ("team", Text(r.Team, "team", false))],

@@ -159,7 +159,7 @@ public sealed class CorrectionTests : IDisposable
             Assert.Contains("555 · Lou Late", await desk.PageAsync("/admin/desk?q=555"), StringComparison.Ordinal);
             Assert.Contains("Lou", await box.Http.GetStringAsync("/search?q=Late"), StringComparison.Ordinal);
 
-            foreach (var bad in new[] { ("race", "marathon"), ("gender", "Q"), ("age", "old"), ("bib", "5 5") })
+            foreach (var bad in new[] { ("race", "marathon"), ("gender", "Q"), ("age", "old"), ("bib", "5 5"), ("tag", "103") })
             {
                 (string, string)[] fields = [("bib", "556"), ("first", "Bad"), ("gender", "F"), ("race", "10k")];
                 fields = [.. fields.Where(f => f.Item1 != bad.Item1), bad];
