@@ -287,4 +287,23 @@ public sealed class ConsoleAccessTests : IDisposable
         Assert.Contains("console.passwordHash", status.GetProperty("meet").GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.NotNull(box.Services.GetRequiredService<ConsoleAccess>().SetupCode());
     }
+
+    [Fact]
+    public async Task The_timer_downloads_a_backup_and_a_desk_phone_cannot()
+    {
+        await using var box = await TestBox.StartAsync(null, _meet.Setting);
+        using var feed = await TimingFeed.ConnectAsync(box.TimingPort);
+        await feed.ReadsAsync(("start", "101", "08:00:05.00"), ("finish", "101", "08:40:00.00"));
+        await box.WaitForReadsAsync(2);
+        using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
+        using var desk = await timer.PairAsync(ConsoleRoles.Desk);
+        Assert.Equal(HttpStatusCode.Forbidden, (await desk.GetAsync("/admin/box/backup")).StatusCode);
+        var answer = await timer.GetAsync("/admin/box/backup");
+        Assert.Equal("application/zip", answer.Content.Headers.ContentType!.MediaType);
+        using var zip = new System.IO.Compression.ZipArchive(await answer.Content.ReadAsStreamAsync());
+        Assert.Contains(zip.Entries, e => e.FullName == "edge.db");
+        Assert.Contains(zip.Entries, e => e.FullName == "meet/meet.json");
+        using var manifest = System.Text.Json.JsonDocument.Parse(zip.GetEntry("backup.json")!.Open());
+        Assert.Equal(2, manifest.RootElement.GetProperty("reads").GetInt64());
+    }
 }
