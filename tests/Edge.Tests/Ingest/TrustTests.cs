@@ -59,7 +59,7 @@ public class TrustTests
     public async Task Pull_mode_counts_refused_lines_and_asks_again_when_an_answer_falls_short()
     {
         await using var box = await TestBox.StartAsync(null, "--Timing:StreamMode=pull", "--Timing:PullBatch=3",
-            "--Timing:PullIdleDelay=00:00:10", "--Timing:PullTimeout=00:00:01");
+            "--Timing:PullIdleDelay=00:00:30", "--Timing:PullTimeout=00:00:05");
         using var client = await RawClient.ConnectAsync(box.TimingPort);
         await client.HandshakeAsync(ConnectionId);
         await client.SendAsync("ack~getlocations~finish");
@@ -69,10 +69,11 @@ public class TrustTests
             "CT01_33~1~finish~101~2026-05-02T08:41:23.45~1~0FA22E~2",
             "CT01_33~2~finish~102~garbled~1~0FA22E~2",
             "CT01_33~3~finish~103~2026-05-02T08:42:00.00~1~0FA22E~2");
-        Assert.Equal("getdata~3~finish~4", await client.ReadLineAsync(TimeSpan.FromSeconds(0.9)));
+        // Complete: the next ask comes at once, well before the pull timeout.
+        Assert.Equal("getdata~3~finish~4", await client.ReadLineAsync(TimeSpan.FromSeconds(4)));
         // Three announced, one sent: after the pull timeout the box asks again from where it got to.
         await client.SendAsync("ack~getdata~3", "CT01_33~4~finish~104~2026-05-02T08:43:00.00~1~0FA22E~2");
-        Assert.Equal("getdata~3~finish~5", await client.ReadLineAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("getdata~3~finish~5", await client.ReadLineAsync(TimeSpan.FromSeconds(20)));
         await box.WaitForReadsAsync(3);
         var finish = Reconciliation(await box.StatusAsync(), "finish");
         Assert.Equal((4L, 3L, 0L), (finish.GetProperty("received").GetInt64(), finish.GetProperty("stored").GetInt64(), finish.GetProperty("missing").GetInt64()));
