@@ -1,4 +1,5 @@
 using System.Globalization;
+using Edge.Appliance.Meet;
 
 namespace Edge.Appliance.Results;
 
@@ -44,6 +45,24 @@ public static class ResultFormat
             ? string.Create(CultureInfo.InvariantCulture, $"{sign}{h}:{m:00}:{s:00}.{f:00}")
             : string.Create(CultureInfo.InvariantCulture, $"{sign}{h}:{m:00}:{s:00}");
     }
+
+    /// <summary>
+    /// Which time a race's places go by: its <c>rankBy</c>, or chip time while a gun-ranked race has no gun yet (no
+    /// runner has a gun time then, and the engine places by chip time).
+    /// </summary>
+    public static RankBy RankedBy(RaceResults results) =>
+        results.Race.RankBy == RankBy.Gun && results.GunMs is null ? RankBy.Chip : results.Race.RankBy;
+
+    /// <summary>The time a row is placed by: its gun or its chip time.</summary>
+    public static TimeSpan? RankingTime(ResultRow row, RankBy rankedBy) => rankedBy == RankBy.Gun ? row.GunTime : row.ChipTime;
+
+    /// <summary>The time a row is not placed by, shown second.</summary>
+    public static TimeSpan? OtherTime(ResultRow row, RankBy rankedBy) => rankedBy == RankBy.Gun ? row.ChipTime : row.GunTime;
+
+    /// <summary>"Gun" or "Chip"; <see cref="Other"/> is the other one.</summary>
+    public static string TimeName(RankBy by) => by == RankBy.Gun ? "Gun" : "Chip";
+
+    public static RankBy Other(RankBy by) => by == RankBy.Gun ? RankBy.Chip : RankBy.Gun;
 
     /// <summary>"m:ss" per unit, or "" when unknown.</summary>
     public static string Pace(TimeSpan? perUnit)

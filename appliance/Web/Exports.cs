@@ -9,7 +9,8 @@ namespace Edge.Appliance.Web;
 
 /// <summary>
 /// <c>/races/{id}/results.csv</c>: a race's results for spreadsheets and scoring software, finishers in place order
-/// then everyone else. Roster text is neutralised so a spreadsheet never runs it as a formula.
+/// then everyone else; of the two time columns the one places go by comes first (<c>gun_time</c> in a gun-ranked
+/// race, <c>chip_time</c> in a chip-ranked one). Roster text is neutralised so a spreadsheet never runs it as a formula.
 /// <c>/api/meets</c> and <c>/api/meets/{id}/log.csv</c>: every meet the box keeps, the open one and archived ones,
 /// and any meet's whole log (reads, gun events, corrections) as stored, for archiving or another program.
 /// </summary>
@@ -127,12 +128,14 @@ public static class Exports
         var race = results.Race;
         var splits = race.Splits.ToList();
         var zone = meet.Event.TimeZone;
+        var rankedBy = ResultFormat.RankedBy(results);
+        var other = ResultFormat.Other(rankedBy);
         var csv = new StringBuilder(256 + results.Counts.Total * 160);
         // A byte order mark so spreadsheet programs read the names as UTF-8.
         csv.Append('\uFEFF');
         csv.AppendJoin(',', ((string[])[
             "place", "bib", "first_name", "last_name", "gender", "age", "division", "city", "state", "team", "status",
-            "chip_time", "gun_time", "gender_place", "division_place", "pace_per_km", "pace_per_mile", "start", "finish",
+            TimeColumn(rankedBy), TimeColumn(other), "gender_place", "division_place", "pace_per_km", "pace_per_mile", "start", "finish",
             .. splits.Select(s => Text("split_" + s.Location)), "note"]));
         csv.Append("\r\n");
         foreach (var row in results.All)
@@ -142,7 +145,7 @@ public static class Exports
             {
                 Number(row.Place), Text(p.Bib), Text(p.FirstName), Text(p.LastName), Text(p.Gender), Number(p.Age), Text(row.Division ?? ""),
                 Text(p.City), Text(p.State), Text(p.Team), ResultFormat.Status(row.Status),
-                ResultFormat.Time(row.ChipTime), ResultFormat.Time(row.GunTime), Number(row.GenderPlace), Number(row.DivisionPlace),
+                ResultFormat.Time(ResultFormat.RankingTime(row, rankedBy)), ResultFormat.Time(ResultFormat.OtherTime(row, rankedBy)), Number(row.GenderPlace), Number(row.DivisionPlace),
                 ResultFormat.Pace(row.PacePerKm), ResultFormat.Pace(row.PacePerMile),
                 ResultsApi.StartMs(row) is { } start ? ResultFormat.ClockTime(start, zone) : "",
                 row.FinishMs is { } finish ? ResultFormat.ClockTime(finish, zone) : "",
@@ -165,6 +168,8 @@ public static class Exports
     /// </summary>
     public static string Text(string value) =>
         Csv.Escape(value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value);
+
+    private static string TimeColumn(RankBy by) => by == RankBy.Gun ? "gun_time" : "chip_time";
 
     private static string Number(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
 }

@@ -17,6 +17,7 @@ public static class Layout
         "table{width:100%;border-collapse:collapse}td,th{padding:9px 4px;border-bottom:1px solid #bbb;text-align:left;vertical-align:top;overflow-wrap:anywhere}" +
         "th{font-size:.8em;text-transform:uppercase;color:#333}" +
         ".r{text-align:right;white-space:nowrap}.s{color:#333;font-size:.85em}.s.w{color:#fff}.n{white-space:nowrap}" +
+        ".h{display:block;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}td.nm{width:100%;max-width:0}" +
         "td a{display:block;font-weight:600;text-decoration:none}" +
         "form{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}" +
         "input,select,button{font:inherit;min-height:46px;padding:8px 10px;border:2px solid #000;border-radius:6px;background:#fff;color:#000}" +

@@ -128,6 +128,7 @@ public static class PhonePages
                 html.Add($" · gun {Clock(gun, meet)}");
             }
 
+            html.Add($" · places by {ResultFormat.TimeName(ResultFormat.RankedBy(raceResults)).ToLowerInvariant()} time");
             html.Add($"</p><form action=\"{self}\" method=\"get\"><select name=\"gender\" aria-label=\"Gender\"><option value=\"\">Everyone</option>");
             foreach (var g in view.Genders)
             {
@@ -172,15 +173,17 @@ public static class PhonePages
         }
 
         var placeHeader = division is not null ? "Div" : gender is not null ? GenderName(gender) : "Place";
-        html.Add($"<table><thead><tr><th class=\"r\">{placeHeader}</th><th>Name</th><th class=\"r\">Time</th></tr></thead><tbody>");
+        var rankedBy = ResultFormat.RankedBy(results);
+        html.Add($"<table><thead><tr><th class=\"r\">{placeHeader}</th><th>Name</th><th class=\"r\">{ResultFormat.TimeName(rankedBy)} time</th></tr></thead><tbody>");
         foreach (var row in rows.Slice((number - 1) * PageSize, PageSize))
         {
             var place = division is not null ? row.DivisionPlace : gender is not null ? row.GenderPlace : row.Place;
-            html.Add($"<tr><td class=\"r\">{place}</td><td><a href=\"/participants/{Uri.EscapeDataString(row.Bib)}\">{row.Name}</a>");
-            html.Add($"<span class=\"s\">#{row.Bib}{Detail(row.Division)}{Detail(row.Participant.Hometown)}</span></td>");
+            html.Add($"<tr><td class=\"r\">{place}</td><td class=\"nm\"><a href=\"/participants/{Uri.EscapeDataString(row.Bib)}\">{row.Name}</a>");
+            html.Add($"<span class=\"s\">#{row.Bib}{Detail(row.Division)}</span>{Hometown(row.Participant)}</td>");
             if (row.Status == ParticipantStatus.Finished)
             {
-                html.Add($"<td class=\"r\">{ResultFormat.Time(row.ChipTime)}<br><span class=\"s\">{PerUnit(row.PacePerKm, "/km")}</span></td></tr>");
+                html.Add($"<td class=\"r\">{ResultFormat.Time(ResultFormat.RankingTime(row, rankedBy))}<br><span class=\"s\">{OtherTime(row, rankedBy)}");
+                html.Add($"{Line(PerUnit(row.PacePerKm, "/km"))}</span></td></tr>");
             }
             else
             {
@@ -206,6 +209,13 @@ public static class PhonePages
         var q = WebInput.Text(context.Request, "q", WebInput.MaxQueryLength);
         var snapshot = results.Current;
         var meet = snapshot.Meet;
+        if (q is not null && SearchIndex.Of(meet).ExactBib(q) is { } runner && snapshot.ByBib.ContainsKey(runner.Bib))
+        {
+            // A bib typed in full opens that runner: the fastest way to one's own result.
+            context.Response.Redirect($"/participants/{Uri.EscapeDataString(runner.Bib)}");
+            return Task.CompletedTask;
+        }
+
         var html = new Html(16_384);
         Layout.PhoneHead(html, q is null ? $"Find a runner · {meet.Event.Name}" : $"{q} · {meet.Event.Name}", meet.Event.Name);
         html.Raw("<h1>Find a runner</h1>");
@@ -225,8 +235,16 @@ public static class PhonePages
                 {
                     var row = snapshot.ByBib.TryGetValue(p.Bib, out var r) ? r : null;
                     var race = meet.FindRace(p.RaceId)?.Name ?? p.RaceId;
-                    html.Add($"<li><a href=\"/participants/{Uri.EscapeDataString(p.Bib)}\"><b>{p.Name}</b> #{p.Bib}<br><span class=\"s\">{race}");
-                    html.Add($"{Detail(p.Hometown)} · {(row is { Status: ParticipantStatus.Finished } ? ResultFormat.Time(row.ChipTime) : StatusName(row?.Status ?? ParticipantStatus.Registered))}</span></a></li>");
+                    html.Add($"<li><a href=\"/participants/{Uri.EscapeDataString(p.Bib)}\"><b>{p.Name}</b> #{p.Bib}<span class=\"s h\">{race}{Detail(p.Hometown)}</span>");
+                    if (row is { Status: ParticipantStatus.Finished })
+                    {
+                        var rankedBy = RankedBy(snapshot, row);
+                        html.Add($"<span class=\"s\">{Ordinal(row.Place)} · {LabelledTime(ResultFormat.RankingTime(row, rankedBy), rankedBy)} · {OtherTime(row, rankedBy)}</span></a></li>");
+                    }
+                    else
+                    {
+                        html.Add($"<span class=\"s\">{StatusName(row?.Status ?? ParticipantStatus.Registered)}</span></a></li>");
+                    }
                 }
 
                 html.Raw("</ul>");
@@ -281,9 +299,13 @@ public static class PhonePages
         var race = results.Race;
         var view = RaceView.Of(results);
         html.Add($"<p class=\"st\" id=\"status\">{StatusName(row.Status)}</p>");
+        var rankedBy = ResultFormat.RankedBy(results);
+        var ranking = ResultFormat.TimeName(rankedBy);
+        var other = ResultFormat.TimeName(ResultFormat.Other(rankedBy));
         if (row.Status == ParticipantStatus.Finished)
         {
-            html.Add($"<p class=\"big\" id=\"time\">{ResultFormat.Time(row.ChipTime)}</p>");
+            html.Add($"<p class=\"big\" id=\"time\">{ResultFormat.Time(ResultFormat.RankingTime(row, rankedBy))}</p>");
+            html.Add($"<p class=\"s\" id=\"ranked\">{ranking} time · places by {ranking.ToLowerInvariant()} time</p>");
         }
 
         if (row.Note is { } note)
@@ -304,7 +326,8 @@ public static class PhonePages
         html.Raw("<table class=\"kv\"><tbody>");
         if (row.Status == ParticipantStatus.Finished)
         {
-            html.Add($"<tr><td>Chip time</td><td>{ResultFormat.Time(row.ChipTime)}</td></tr><tr><td>Gun time</td><td>{ResultFormat.Time(row.GunTime)}</td></tr>");
+            html.Add($"<tr><td>{ranking} time</td><td>{ResultFormat.Time(ResultFormat.RankingTime(row, rankedBy))}</td></tr>");
+            html.Add($"<tr><td>{other} time</td><td>{ResultFormat.Time(ResultFormat.OtherTime(row, rankedBy))}</td></tr>");
             html.Add($"<tr><td>Pace</td><td>{PaceText(row)}</td></tr>");
             html.Add($"<tr><td>Place</td><td>{row.Place} of {results.Counts.Finished:N0}</td></tr>");
             var genderCount = view.ByGender.TryGetValue(row.Participant.Gender, out var g) ? g.Finishers.Count : 0;
@@ -324,7 +347,7 @@ public static class PhonePages
         html.Raw("</tbody></table>");
         if (row.Splits.Count > 0 || row.Status == ParticipantStatus.Finished)
         {
-            html.Raw("<h2>Splits</h2><table><thead><tr><th>Point</th><th class=\"r\">Time</th><th class=\"r\">Pace</th></tr></thead><tbody>");
+            html.Raw("<h2>Splits</h2><table><thead><tr><th>Point</th><th class=\"r\">Chip time</th><th class=\"r\">Pace</th></tr></thead><tbody>");
             var (lastKm, lastElapsed) = (0.0, TimeSpan.Zero);
             foreach (var split in row.Splits)
             {
@@ -372,23 +395,32 @@ public static class PhonePages
         return page.WriteAsync(context);
     }
 
+    /// <summary>
+    /// Finishers of every race, newest first. The time column is headed by the time places go by when all the races
+    /// shown rank by the same one; otherwise each row labels its own.
+    /// </summary>
     private static void FinisherTable(Html html, ResultsSnapshot snapshot, IEnumerable<ResultRow> finishers)
     {
-        var any = false;
-        foreach (var row in finishers)
+        var rows = finishers.Select(row => (Row: row, RankedBy: RankedBy(snapshot, row))).ToList();
+        if (rows.Count == 0)
         {
-            if (!any)
-            {
-                html.Raw("<table><thead><tr><th>Finish</th><th>Name</th><th class=\"r\">Time</th></tr></thead><tbody>");
-                any = true;
-            }
-
-            var race = snapshot.Meet.FindRace(row.RaceId)?.Name ?? row.RaceId;
-            html.Add($"<tr><td class=\"n s\">{(row.FinishMs is { } f ? Clock(f, snapshot.Meet) : "")}</td><td><a href=\"/participants/{Uri.EscapeDataString(row.Bib)}\">{row.Name}</a>");
-            html.Add($"<span class=\"s\">#{row.Bib} · {race}{Detail(row.Division)}</span></td><td class=\"r\">{ResultFormat.Time(row.ChipTime)}<br><span class=\"s\">{Ordinal(row.Place)}</span></td></tr>");
+            html.Raw("<p>Nobody has finished yet.</p>");
+            return;
         }
 
-        html.Raw(any ? "</tbody></table>" : "<p>Nobody has finished yet.</p>");
+        var shared = rows.All(r => r.RankedBy == rows[0].RankedBy) ? rows[0].RankedBy : (RankBy?)null;
+        html.Add($"<table><thead><tr><th>Finish</th><th>Name</th><th class=\"r\">{(shared is { } by ? ResultFormat.TimeName(by) + " time" : "Time")}</th></tr></thead><tbody>");
+        foreach (var (row, rankedBy) in rows)
+        {
+            var race = snapshot.Meet.FindRace(row.RaceId)?.Name ?? row.RaceId;
+            var time = ResultFormat.RankingTime(row, rankedBy);
+            html.Add($"<tr><td class=\"n s\">{(row.FinishMs is { } f ? Clock(f, snapshot.Meet) : "")}</td><td><a href=\"/participants/{Uri.EscapeDataString(row.Bib)}\">{row.Name}</a>");
+            // The division never breaks inside ("F 30-/39"): the time column leaves the name column narrow.
+            html.Add($"<span class=\"s\">#{row.Bib} · {race}{(row.Division is { } d ? new Markup($" · <span class=\"n\">{Html.Encode(d)}</span>") : new Markup(""))}</span></td><td class=\"r\">");
+            html.Add($"{(shared is null ? LabelledTime(time, rankedBy) : ResultFormat.Time(time))}<br><span class=\"s\">{OtherTime(row, rankedBy)}{Line(Ordinal(row.Place))}</span></td></tr>");
+        }
+
+        html.Raw("</tbody></table>");
     }
 
     private static void SearchForm(Html html, string? q) =>
@@ -465,6 +497,23 @@ public static class PhonePages
     }
 
     private static string Detail(string? text) => string.IsNullOrEmpty(text) ? "" : " · " + text;
+
+    /// <summary>The hometown on a line of its own that never wraps: a long one ends in an ellipsis.</summary>
+    private static Markup Hometown(Participant p) =>
+        p.Hometown.Length == 0 ? new Markup("") : new Markup($"<span class=\"s h\">{Html.Encode(p.Hometown)}</span>");
+
+    /// <summary>A further line in a cell, after a line break; nothing for an empty one.</summary>
+    private static Markup Line(string text) => new(text.Length == 0 ? "" : "<br>" + Html.Encode(text));
+
+    /// <summary>"Gun 0:42:12.14": a time with its name, where no column header names it.</summary>
+    private static string LabelledTime(TimeSpan? time, RankBy by) => $"{ResultFormat.TimeName(by)} {ResultFormat.Time(time)}";
+
+    /// <summary>The time a row is not placed by, named: "Chip 0:42:07.43"; "" when there is none.</summary>
+    private static string OtherTime(ResultRow row, RankBy rankedBy) =>
+        ResultFormat.OtherTime(row, rankedBy) is { } time ? LabelledTime(time, ResultFormat.Other(rankedBy)) : "";
+
+    private static RankBy RankedBy(ResultsSnapshot snapshot, ResultRow row) =>
+        snapshot.Race(row.RaceId) is { } race ? ResultFormat.RankedBy(race) : RankBy.Gun;
 
     private static Markup Selected(bool selected) => new(selected ? " selected" : "");
 

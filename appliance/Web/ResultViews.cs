@@ -131,6 +131,21 @@ public sealed class SearchIndex
 
     public static SearchIndex Of(Meet.Meet meet) => Indexes.GetValue(meet, static m => new SearchIndex(m));
 
+    /// <summary>The runner whose bib is the query (case and accents ignored), or null.</summary>
+    public Participant? ExactBib(string query)
+    {
+        var q = WebInput.Fold(query);
+        foreach (var e in _entries)
+        {
+            if (e.Bib == q)
+            {
+                return e.Participant;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Matches in order: the exact bib, bibs starting with the query, then names by last and first name.</summary>
     public (IReadOnlyList<Participant> Matches, int Total) Find(string query)
     {

@@ -7,7 +7,9 @@ namespace Edge.Appliance.Web;
 /// <summary>
 /// The results as JSON for tools and the cloud: <c>/api/races</c>, <c>/api/races/{id}/results</c>,
 /// <c>/api/participants</c> and <c>/api/participants/{bib}</c>. Times are "h:mm:ss.ff", clock times the event's
-/// local "HH:mm:ss.ff"; unknown values, and times out of range (a read at an absurd instant), are null.
+/// local "HH:mm:ss.ff"; unknown values, and times out of range (a read at an absurd instant), are null. A race's
+/// <c>rankedBy</c> says which time its places go by, and each row's <c>time</c> is that one (<c>chipTime</c> and
+/// <c>gunTime</c> follow it).
 /// </summary>
 public static class ResultsApi
 {
@@ -36,7 +38,7 @@ public static class ResultsApi
             var r = snapshot.Race(race.Id);
             var c = r?.Counts ?? new RaceCounts(0, 0, 0, 0, 0, 0);
             return new RaceJson(
-                race.Id, race.Name, race.DistanceKm, race.RankBy == RankBy.Gun ? "gun" : "chip",
+                race.Id, race.Name, race.DistanceKm, Name(race.RankBy), r is null ? Name(race.RankBy) : Name(ResultFormat.RankedBy(r)),
                 r?.GunMs is { } gun ? Clock(gun, snapshot.Meet.Event.TimeZone) : null,
                 [.. race.TimingPoints.Select(t => new TimingPointJson(t.Location, t.Role.ToString().ToLowerInvariant(), t.Km))],
                 new CountsJson(c.Registered, c.Started, c.OnCourse, c.Finished, c.Dnf, c.Dq, c.StillOut, c.Total));
@@ -58,7 +60,8 @@ public static class ResultsApi
         var page = cache.Get(key, raceResults, () =>
         {
             var rows = RaceView.Of(raceResults).Select(gender, division);
-            return JsonPage(raceResults, rows.Slice(offset, limit).Select(r => Row(r, snapshot.Meet)).ToList());
+            var rankedBy = ResultFormat.RankedBy(raceResults);
+            return JsonPage(raceResults, rows.Slice(offset, limit).Select(r => Row(r, rankedBy, snapshot.Meet)).ToList());
         });
         return page.WriteAsync(context);
     }
@@ -91,16 +94,18 @@ public static class ResultsApi
             throw new NotFoundException($"No participant has bib '{bib}'.");
         }
 
-        return Microsoft.AspNetCore.Http.Results.Json(Row(row, snapshot.Meet), Json);
+        var rankedBy = snapshot.Race(row.RaceId) is { } race ? ResultFormat.RankedBy(race) : RankBy.Gun;
+        return Microsoft.AspNetCore.Http.Results.Json(Row(row, rankedBy, snapshot.Meet), Json);
     }
 
-    public static ResultJson Row(ResultRow row, Meet.Meet meet)
+    /// <summary>A result row; <paramref name="rankedBy"/> is the time its race places by (<see cref="ResultFormat.RankedBy"/>).</summary>
+    public static ResultJson Row(ResultRow row, RankBy rankedBy, Meet.Meet meet)
     {
         var zone = meet.Event.TimeZone;
         var p = row.Participant;
         return new ResultJson(
             row.Bib, row.Name, p.FirstName, p.LastName, p.Gender, p.Age, row.Division, row.RaceId, p.City, p.State, p.Team,
-            ResultFormat.Status(row.Status), Time(row.ChipTime), Time(row.GunTime), row.Place, row.GenderPlace, row.DivisionPlace,
+            ResultFormat.Status(row.Status), Time(ResultFormat.RankingTime(row, rankedBy)), Time(row.ChipTime), Time(row.GunTime), row.Place, row.GenderPlace, row.DivisionPlace,
             Shown(ResultFormat.Pace(row.PacePerKm)), Shown(ResultFormat.Pace(row.PacePerMile)),
             StartMs(row) is { } start ? Clock(start, zone) : null,
             row.FinishMs is { } finish ? Clock(finish, zone) : null,
@@ -111,6 +116,8 @@ public static class ResultsApi
 
     /// <summary>When the runner started; none for a runner not seen yet (the engine counts them from the gun).</summary>
     public static long? StartMs(ResultRow row) => row.Status == ParticipantStatus.Registered ? null : row.ChipStartMs;
+
+    private static string Name(RankBy by) => by == RankBy.Gun ? "gun" : "chip";
 
     private static string? Time(TimeSpan? t) => Shown(ResultFormat.Time(t));
 
@@ -131,13 +138,14 @@ public static class ResultsApi
 
     public sealed record TimingPointJson(string Location, string Role, double? Km);
 
-    public sealed record RaceJson(string Id, string Name, double DistanceKm, string RankBy, string? GunTime, IReadOnlyList<TimingPointJson> TimingPoints, CountsJson Counts);
+    /// <summary><c>rankBy</c> is meet.json's; <c>rankedBy</c> the time places go by now (chip until a gun-ranked race has its gun).</summary>
+    public sealed record RaceJson(string Id, string Name, double DistanceKm, string RankBy, string RankedBy, string? GunTime, IReadOnlyList<TimingPointJson> TimingPoints, CountsJson Counts);
 
     public sealed record SplitJson(string Location, double? Km, string? Time, string? At);
 
     public sealed record ResultJson(
         string Bib, string Name, string FirstName, string LastName, string Gender, int? Age, string? Division, string Race,
-        string City, string State, string Team, string Status, string? ChipTime, string? GunTime, int? Place, int? GenderPlace,
+        string City, string State, string Team, string Status, string? Time, string? ChipTime, string? GunTime, int? Place, int? GenderPlace,
         int? DivisionPlace, string? PacePerKm, string? PacePerMile, string? Start, string? Finish, string? LastLocation, string? LastSeen,
         IReadOnlyList<SplitJson> Splits, string? Note);
 

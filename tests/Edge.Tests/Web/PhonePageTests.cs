@@ -49,10 +49,11 @@ public partial class PhonePageTests(RaceScenario.Fixture race) : IClassFixture<R
     public async Task Race_page_lists_finishers_in_place_order_then_everyone_else()
     {
         var html = await PageAsync("/races/10k");
-        Assert.True(Ordered(html, ">1</td><td><a href=\"/participants/103\">Ann Lee</a>", ">2</td><td><a href=\"/participants/101\">Zoë Ångström</a>",
-            ">3</td><td><a href=\"/participants/105\">Annie Leeds</a>", "/participants/102", "/participants/104", "/participants/106"), html);
-        Assert.Contains("0:42:07.43<br><span class=\"s\">4:12/km</span>", html);
-        Assert.Matches(@"/participants/104"">José Núñez</a><span class=""s"">#104 · M 30-39 · Boise, ID</span></td><td class=""r"">On course</td>", html);
+        Assert.True(Ordered(html, ">1</td><td class=\"nm\"><a href=\"/participants/103\">Ann Lee</a>", ">2</td><td class=\"nm\"><a href=\"/participants/101\">Zoë Ångström</a>",
+            ">3</td><td class=\"nm\"><a href=\"/participants/105\">Annie Leeds</a>", "/participants/102", "/participants/104", "/participants/106"), html);
+        Assert.Contains("<th class=\"r\">Gun time</th>", html);
+        Assert.Contains("0:42:12.14<br><span class=\"s\">Chip 0:42:07.43<br>4:12/km</span>", html);
+        Assert.Matches(@"/participants/104"">José Núñez</a><span class=""s"">#104 · M 30-39</span><span class=""s h"">Boise, ID</span></td><td class=""r"">On course</td>", html);
         Assert.Contains("<td class=\"r\">Started</td>", html);
         Assert.Contains("<td class=\"r\">Not started</td>", html);
         Assert.DoesNotContain("Dan Annis", html);
@@ -64,13 +65,13 @@ public partial class PhonePageTests(RaceScenario.Fixture race) : IClassFixture<R
         var women = await PageAsync("/races/10k?gender=f");
         Assert.Contains("<option value=\"F\" selected>Women</option>", women);
         Assert.Contains("<th class=\"r\">Women</th>", women);
-        Assert.True(Ordered(women, ">1</td><td><a href=\"/participants/103\"", ">2</td><td><a href=\"/participants/101\"", ">3</td><td><a href=\"/participants/105\"", "/participants/107"), women);
+        Assert.True(Ordered(women, ">1</td><td class=\"nm\"><a href=\"/participants/103\"", ">2</td><td class=\"nm\"><a href=\"/participants/101\"", ">3</td><td class=\"nm\"><a href=\"/participants/105\"", "/participants/107"), women);
         Assert.DoesNotContain("/participants/104", women);
 
         var division = await PageAsync("/races/10k?division=" + Uri.EscapeDataString("f 30-39"));
         Assert.Contains("<option selected>F 30-39</option>", division);
         Assert.Contains("<b>F 30-39</b>: 2 finished of 2", division);
-        Assert.True(Ordered(division, ">1</td><td><a href=\"/participants/101\"", ">2</td><td><a href=\"/participants/105\""), division);
+        Assert.True(Ordered(division, ">1</td><td class=\"nm\"><a href=\"/participants/101\"", ">2</td><td class=\"nm\"><a href=\"/participants/105\""), division);
         Assert.DoesNotContain("/participants/103\"", division);
     }
 
@@ -128,7 +129,6 @@ public partial class PhonePageTests(RaceScenario.Fixture race) : IClassFixture<R
     }
 
     [Theory]
-    [InlineData("101", new[] { "101", "1010" })]
     [InlineData("10", new[] { "101", "102", "103", "104", "105", "106", "107", "1010" })]
     [InlineData("zoe", new[] { "101" })]
     [InlineData("ÅNG", new[] { "101" })]
@@ -155,14 +155,35 @@ public partial class PhonePageTests(RaceScenario.Fixture race) : IClassFixture<R
         Assert.Empty(SearchHit().Matches(empty));
     }
 
+    [Theory]
+    [InlineData("101", "/participants/101")]
+    [InlineData(" 1010 ", "/participants/1010")]
+    public async Task An_exact_bib_opens_that_runner(string query, string location)
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Http.BaseAddress };
+        using var response = await client.GetAsync("/search?q=" + Uri.EscapeDataString(query));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(location, response.Headers.Location?.OriginalString);
+        Assert.Contains("<h1>Finn Ohara</h1>", await PageAsync("/search?q=1010"));
+    }
+
+    [Fact]
+    public async Task Search_results_show_place_and_time_and_keep_the_hometown_on_its_own_line()
+    {
+        var html = await PageAsync("/search?q=ann");
+        Assert.Contains("<li><a href=\"/participants/103\"><b>Ann Lee</b> #103<span class=\"s h\">10K · Portland, OR</span><span class=\"s\">1st · Gun 0:40:00.00 · Chip 0:39:55.00</span></a></li>", html);
+        Assert.Contains("<li><a href=\"/participants/201\"><b>Dan Annis</b> #201<span class=\"s h\">5K · Salem, OR</span><span class=\"s\">1st · Gun 0:25:00.00 · Chip 0:24:58.00</span></a></li>", html);
+        Assert.Contains("<li><a href=\"/participants/104\"><b>José Núñez</b> #104<span class=\"s h\">10K · Boise, ID</span><span class=\"s\">On course</span></a></li>", await PageAsync("/search?q=nunez"));
+    }
+
     [Fact]
     public async Task Participant_page_shows_time_pace_places_and_splits()
     {
         var html = await PageAsync("/participants/101");
         Assert.Contains("<h1>Zoë Ångström</h1><p class=\"s\">#101 · 10K · F 30-39 · Seattle, WA · Lakeside Striders</p>", html);
-        Assert.Contains("<p class=\"st\" id=\"status\">Finished</p><p class=\"big\" id=\"time\">0:42:07.43</p>", html);
+        Assert.Contains("<p class=\"st\" id=\"status\">Finished</p><p class=\"big\" id=\"time\">0:42:12.14</p><p class=\"s\" id=\"ranked\">Gun time · places by gun time</p>", html);
         Assert.Contains("<p id=\"where\">Crossed the finish at 08:42:12</p>", html);
-        Assert.Contains("<tr><td>Chip time</td><td>0:42:07.43</td></tr><tr><td>Gun time</td><td>0:42:12.14</td></tr>", html);
+        Assert.Contains("<tr><td>Gun time</td><td>0:42:12.14</td></tr><tr><td>Chip time</td><td>0:42:07.43</td></tr>", html);
         Assert.Contains("<tr><td>Pace</td><td>4:12/km · 6:46/mi</td></tr>", html);
         Assert.Contains("<tr><td>Place</td><td>2 of 3</td></tr>", html);
         Assert.Contains("<tr><td>Women</td><td>2 of 3</td></tr>", html);
