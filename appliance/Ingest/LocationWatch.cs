@@ -42,7 +42,10 @@ internal sealed class LocationWatch(string name)
     private long? _lateSince;
     private long _late;
     private long _reads;
-    private LastRead? _last;
+    // The latest read's fields, not a record per read: ingest allocates nothing here.
+    private string? _lastTag;
+    private long _lastReceivedMs;
+    private long _lastReadAtMs;
     private long _lastAtMs;
 
     public string Name { get; } = name;
@@ -63,7 +66,7 @@ internal sealed class LocationWatch(string name)
             bucket.Reads++;
             bucket.Unknown += unknown ? 1 : 0;
             _reads++;
-            _last = new LastRead(Name, tag, DateTimeOffset.FromUnixTimeMilliseconds(receivedMs), DateTimeOffset.FromUnixTimeMilliseconds(atMs));
+            (_lastTag, _lastReceivedMs, _lastReadAtMs) = (tag, receivedMs, atMs);
             _lastAtMs = Math.Max(_lastAtMs, atMs);
 
             var offset = atMs - receivedMs;
@@ -136,7 +139,9 @@ internal sealed class LocationWatch(string name)
                     drift > driftThreshold.TotalMilliseconds);
             }
 
-            return new LocationFigures(counts, unknown, offset, _last, _reads);
+            var last = _lastTag is null ? null
+                : new LastRead(Name, _lastTag, DateTimeOffset.FromUnixTimeMilliseconds(_lastReceivedMs), DateTimeOffset.FromUnixTimeMilliseconds(_lastReadAtMs));
+            return new LocationFigures(counts, unknown, offset, last, _reads);
         }
     }
 

@@ -157,8 +157,7 @@ public sealed class TimingMonitor(ReadStore store, ResultsService results, MeetH
         if (!resend)
         {
             connection.Highest[entry.Location] = entry.Sequence;
-            connection.Last = new LastRead(entry.Location, entry.Tag,
-                DateTimeOffset.FromUnixTimeMilliseconds(entry.ReceivedMs), DateTimeOffset.FromUnixTimeMilliseconds(entry.AtMs));
+            connection.SetLast(entry.Location, entry.Tag, entry.ReceivedMs, entry.AtMs);
         }
 
         var location = _locations.TryGetValue(entry.Location, out var known) ? known
@@ -377,7 +376,12 @@ public sealed class TimingMonitor(ReadStore store, ResultsService results, MeetH
 /// <summary>What the monitor keeps of one connection beside the listener's <see cref="TimingConnection"/>.</summary>
 internal sealed class ConnectionWatch(TimingConnection info)
 {
-    private LastRead? _last;
+    // The latest read's fields, written by the connection's session, read by snapshots: no record per read.
+    private readonly Lock _lastLock = new();
+    private string? _lastLocation;
+    private string? _lastTag;
+    private long _lastReceivedMs;
+    private long _lastAtMs;
     private Closing? _closing;
 
     public TimingConnection Info { get; } = info;
@@ -387,8 +391,22 @@ internal sealed class ConnectionWatch(TimingConnection info)
 
     public LastRead? Last
     {
-        get => Volatile.Read(ref _last);
-        set => Volatile.Write(ref _last, value);
+        get
+        {
+            lock (_lastLock)
+            {
+                return _lastTag is null ? null
+                    : new LastRead(_lastLocation!, _lastTag, DateTimeOffset.FromUnixTimeMilliseconds(_lastReceivedMs), DateTimeOffset.FromUnixTimeMilliseconds(_lastAtMs));
+            }
+        }
+    }
+
+    public void SetLast(string location, string tag, long receivedMs, long atMs)
+    {
+        lock (_lastLock)
+        {
+            (_lastLocation, _lastTag, _lastReceivedMs, _lastAtMs) = (location, tag, receivedMs, atMs);
+        }
     }
 
     /// <summary>When and why it closed; null while open. Set once, read by snapshots on other threads.</summary>
