@@ -102,10 +102,16 @@ public sealed record Participant(
 
     /// <summary>"Seattle, WA", "Seattle", "WA" or empty.</summary>
     public string Hometown => string.Join(", ", new[] { City, State }.Where(s => s.Length > 0));
+
+    /// <summary>What the announcer may say about the runner (birthday, first race, team): the roster's optional <c>note</c> column.</summary>
+    public string Note { get; init; } = "";
 }
 
-/// <summary>The hotspot the Wi-Fi sign lets phones join (meet.json <c>wifi</c>).</summary>
-public sealed record WifiSettings(string Ssid, string Password, string Security, string ResultsUrl);
+/// <summary>
+/// The hotspot the Wi-Fi sign lets phones join (meet.json <c>wifi</c>). <see cref="ResultsUrl"/> is the results address
+/// phones open; null when meet.json gives none (the box's own address is used).
+/// </summary>
+public sealed record WifiSettings(string Ssid, string Password, string Security, string? ResultsUrl);
 
 public enum DisplayKind
 {

@@ -404,8 +404,9 @@ public static class MeetLoader
             throw json.Error("wifi.password", "a WPA password has 8 to 63 characters");
         }
 
-        var url = json.OptionalString(wifi, "resultsUrl", "wifi.resultsUrl") ?? "http://10.42.0.1/";
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        // Without one, the sign and the captive portal use the box's own address and the port it serves.
+        var url = json.OptionalString(wifi, "resultsUrl", "wifi.resultsUrl");
+        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
             throw json.Error("wifi.resultsUrl", $"'{url}' is not an http address");
         }
@@ -528,7 +529,7 @@ public static class MeetLoader
 
         int Column(string name) => header.IndexOf(name);
         var (bib, first, last, gender, age, race) = (Column("bib"), Column("first_name"), Column("last_name"), Column("gender"), Column("age"), Column("race"));
-        var (chip, city, state, team) = (Column("chip"), Column("city"), Column("state"), Column("team"));
+        var (chip, city, state, team, note) = (Column("chip"), Column("city"), Column("state"), Column("team"), Column("note"));
         var participants = new List<Participant>(rows.Count);
         var bibs = new HashSet<string>(StringComparer.Ordinal);
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -589,7 +590,7 @@ public static class MeetLoader
             }
 
             tags[tag] = b;
-            participants.Add(new Participant(b, Field(first), Field(last), g, a, matched.Id, tag, Field(city), Field(state), Field(team)));
+            participants.Add(new Participant(b, Field(first), Field(last), g, a, matched.Id, tag, Field(city), Field(state), Field(team)) { Note = Field(note) });
         }
 
         return participants;

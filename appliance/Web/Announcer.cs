@@ -19,41 +19,53 @@ public static class Announcer
     public static List<Approaching> Approaching(RaceResults results, int max)
     {
         var race = results.Race;
-        if (LastSplit(race) is not { } split || split.Km is not { } splitKm || splitKm <= 0)
+        if (LastSplit(race) is not { } split)
         {
             return [];
         }
 
-        var finishKm = race.Finish.Km ?? race.DistanceKm;
-        var remainingKm = Math.Max(0, finishKm - splitKm);
         var coming = new List<Approaching>();
         foreach (var row in results.Others)
         {
-            if (row.Status != ParticipantStatus.OnCourse || row.LastLocation != split.Location)
+            if (row.Status == ParticipantStatus.OnCourse && row.LastLocation == split.Location && Projected(race, row) is { } approaching)
             {
-                continue;
+                coming.Add(approaching);
             }
-
-            var at = row.Splits.LastOrDefault(s => s.Location == split.Location);
-            if (at is null || at.Elapsed <= TimeSpan.Zero || ResultFormat.Instant(at.AtMs) is null)
-            {
-                continue;
-            }
-
-            // Checked in ticks before it becomes a TimeSpan (whose arithmetic throws past its range): a split read at
-            // an absurd instant predicts an absurd finish, and such a runner is left off the board rather than failing it.
-            var restTicks = at.Elapsed.Ticks / splitKm * remainingKm;
-            if (at.Elapsed > ResultFormat.LongestTime || restTicks > ResultFormat.LongestTime.Ticks)
-            {
-                continue;
-            }
-
-            var rest = TimeSpan.FromTicks((long)restTicks);
-            coming.Add(new Approaching(row, at.AtMs + (long)rest.TotalMilliseconds, at.Elapsed + rest));
         }
 
         coming.Sort((a, b) => a.ExpectedFinishMs.CompareTo(b.ExpectedFinishMs));
         return coming.Count > max ? coming[..max] : coming;
+    }
+
+    /// <summary>
+    /// When a runner still out is due at the finish: their latest split plus the rest of the course at their average
+    /// pace to it. Null without a split at a known distance (seen at the start only), or for a split at an absurd time.
+    /// </summary>
+    public static Approaching? Projected(Race race, ResultRow row)
+    {
+        if (row.Status is not (ParticipantStatus.OnCourse or ParticipantStatus.Started)
+            || row.Splits.LastOrDefault(s => s.Km is > 0) is not { Km: { } splitKm } at)
+        {
+            return null;
+        }
+
+        var finishKm = race.Finish.Km ?? race.DistanceKm;
+        var remainingKm = Math.Max(0, finishKm - splitKm);
+        if (at.Elapsed <= TimeSpan.Zero || ResultFormat.Instant(at.AtMs) is null)
+        {
+            return null;
+        }
+
+        // Checked in ticks before it becomes a TimeSpan (whose arithmetic throws past its range): a split read at
+        // an absurd instant predicts an absurd finish, and such a runner is left off the board rather than failing it.
+        var restTicks = at.Elapsed.Ticks / splitKm * remainingKm;
+        if (at.Elapsed > ResultFormat.LongestTime || restTicks > ResultFormat.LongestTime.Ticks)
+        {
+            return null;
+        }
+
+        var rest = TimeSpan.FromTicks((long)restTicks);
+        return new Approaching(row, at.AtMs + (long)rest.TotalMilliseconds, at.Elapsed + rest);
     }
 
     /// <summary>The newest finishers of the races shown, newest first.</summary>

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using Edge.Appliance.Meet;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Appliance.Web;
@@ -43,7 +45,7 @@ public sealed class CaptivePortal(MeetHost meetHost, IOptions<WebOptions> option
             return next(context);
         }
 
-        var home = meetHost.Current.Wifi?.ResultsUrl ?? BoxAddress.Local(context);
+        var home = BoxAddress.InPortal(meetHost.Current.Wifi?.ResultsUrl ?? BoxAddress.Local(context));
         var response = context.Response;
         response.StatusCode = StatusCodes.Status302Found;
         response.Headers.Location = home;
@@ -137,6 +139,20 @@ public sealed class CaptivePortal(MeetHost meetHost, IOptions<WebOptions> option
 /// <summary>The box's own addresses as a phone sees them.</summary>
 public static class BoxAddress
 {
+    /// <summary>
+    /// The fragment the captive portal adds to the address it sends a phone to: the page's own element of that id is
+    /// then the target, and the style shows the note for the sign-in window. A fragment never reaches the box, so every
+    /// page stays one cached page for all.
+    /// </summary>
+    public const string PortalMarker = "wifi-window";
+
+    /// <summary>The address with the captive portal's marker as its fragment (in place of any fragment it had).</summary>
+    public static string InPortal(string address)
+    {
+        var hash = address.IndexOf('#', StringComparison.Ordinal);
+        return (hash < 0 ? address : address[..hash]) + "#" + PortalMarker;
+    }
+
     /// <summary>The address the request reached the box at, as an http URL with a trailing slash.</summary>
     public static string Local(HttpContext context)
     {
@@ -147,16 +163,103 @@ public static class BoxAddress
             return Home(context);
         }
 
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        var host = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-        return port is 80 or 0 ? $"http://{host}/" : $"http://{host}:{port}/";
+        return Url(Plain(address), port);
     }
 
     /// <summary>The home page at the host the phone used (the captive portal sent anything else to the box's own address).</summary>
     public static string Home(HttpContext context) =>
         context.Request.Host.HasValue ? $"http://{context.Request.Host.Value}/" : Local(context);
+
+    /// <summary>
+    /// The results address phones use, for a sign printed wherever it was opened: the host the request named with the
+    /// port the box took it on (a forwarded port means nothing to a phone on the hotspot); opened on the box itself
+    /// (localhost), the box's address on the network phones join. Null when the box serves no address a phone can reach.
+    /// </summary>
+    public static string? ForPhones(HttpContext context)
+    {
+        var host = context.Request.Host;
+        if (host.HasValue && !IsLoopback(host.Host))
+        {
+            return Url(host.Host, context.Connection.LocalPort);
+        }
+
+        var served = ServedPorts(context);
+        if (served.Count == 0)
+        {
+            return null;
+        }
+
+        var port = served.Contains(context.Connection.LocalPort) ? context.Connection.LocalPort : served[0];
+        return InterfaceAddress(Interfaces()) is { } address ? Url(address, port) : null;
+    }
+
+    /// <summary>
+    /// The address phones reach the box at among its interfaces' (name, wireless, address): IPv4 on a wireless
+    /// interface first (the hotspot), then IPv4 on another, never loopback or link-local; null when there is none.
+    /// </summary>
+    public static IPAddress? InterfaceAddress(IEnumerable<(string Name, bool Wireless, IPAddress Address)> interfaces) =>
+        interfaces
+            .Where(i => i.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(i.Address) && !IsLinkLocal(i.Address))
+            .OrderByDescending(i => i.Wireless || i.Name.StartsWith("wl", StringComparison.Ordinal) || i.Name.StartsWith("ap", StringComparison.Ordinal))
+            .Select(i => i.Address)
+            .FirstOrDefault();
+
+    private static bool IsLinkLocal(IPAddress address) => address.GetAddressBytes() is [169, 254, ..];
+
+    private static List<(string Name, bool Wireless, IPAddress Address)> Interfaces()
+    {
+        var found = new List<(string, bool, IPAddress)>();
+        try
+        {
+            foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+            {
+                if (nic.OperationalStatus != OperationalStatus.Up || nic.NetworkInterfaceType == NetworkInterfaceType.Loopback)
+                {
+                    continue;
+                }
+
+                foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
+                {
+                    found.Add((nic.Name, nic.NetworkInterfaceType == NetworkInterfaceType.Wireless80211, Plain(unicast.Address)));
+                }
+            }
+        }
+        catch (NetworkInformationException)
+        {
+            // No interfaces to offer: the sign says so.
+        }
+
+        return found;
+    }
+
+    /// <summary>The ports Kestrel listens on at an address other than loopback (<c>--urls</c>), in the order bound.</summary>
+    private static List<int> ServedPorts(HttpContext context)
+    {
+        var addresses = context.RequestServices.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var ports = new List<int>();
+        foreach (var address in addresses)
+        {
+            // "http://*:80" and "http://+:80" listen on every address.
+            var text = address.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri.Host) && !ports.Contains(uri.Port))
+            {
+                ports.Add(uri.Port);
+            }
+        }
+
+        return ports;
+    }
+
+    private static bool IsLoopback(string host)
+    {
+        host = host.Trim('[', ']');
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(Plain(address));
+    }
+
+    private static IPAddress Plain(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    private static string Url(IPAddress address, int port) =>
+        Url(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString(), port);
+
+    private static string Url(string host, int port) => port is 80 or 0 ? $"http://{host}/" : $"http://{host}:{port}/";
 }

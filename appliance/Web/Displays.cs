@@ -12,11 +12,17 @@ namespace Edge.Appliance.Web;
 /// </summary>
 public static class Displays
 {
-    public const int FinishRows = 8;
+    /// <summary>Finish feed rows: one line each, ten fit a 1080-line screen with the title and the column labels.</summary>
+    public const int FinishRows = 10;
     public const int LeaderRows = 10;
     public const int DivisionRows = 5;
-    public const int DivisionsPerPage = 3;
-    public const int AnnouncerRows = 6;
+    public const int DivisionsPerPage = 2;
+    /// <summary>Runners coming in on the announcer's screen; below them, always on screen, the last few finishers.</summary>
+    public const int AnnouncerRows = 4;
+    public const int AnnouncerFinishedRows = 3;
+
+    /// <summary>Runners on one page of the on-course list; more pages cycle like the leaderboard's.</summary>
+    public const int OnCourseRows = 10;
 
     public static IEndpointRouteBuilder MapDisplays(this IEndpointRouteBuilder app)
     {
@@ -24,7 +30,7 @@ public static class Displays
         return app;
     }
 
-    private static Task Display(HttpContext context, string id, ResultsService results, PageCache cache, IOptions<WebOptions> options)
+    private static Task Display(HttpContext context, string id, ResultsService results, PageCache cache, IOptions<WebOptions> options, TimeProvider time)
     {
         var cycle = options.Value.DisplayCycle;
         id = WebInput.Route(id, "display", WebInput.MaxIdLength);
@@ -32,26 +38,34 @@ public static class Displays
         var display = snapshot.Meet.Displays.FirstOrDefault(d => d.Id == id) ?? throw new NotFoundException("There is no display with that address.");
         var number = WebInput.Number(context.Request, "page", 1, 1000);
         var fragment = WebInput.Flag(context.Request, "fragment");
-        var page = cache.Get($"display|{id}|{number}|{fragment}", snapshot, () => Render(snapshot, display, number, fragment, cycle));
+        var race = WebInput.Text(context.Request, "race", WebInput.MaxIdLength);
+        var shown = new Shown(display, race, cycle);
+        // The announcer's clock is the box's time when the page is made: its pages are not kept.
+        var page = display.Kind == DisplayKind.Announcer
+            ? Render(snapshot, shown, number, fragment, time.GetUtcNow())
+            : cache.Get($"display|{id}|{race}|{number}|{fragment}", snapshot, () => Render(snapshot, shown, number, fragment, time.GetUtcNow()));
         return page.WriteAsync(context);
     }
 
-    private static CachedPage Render(ResultsSnapshot snapshot, DisplaySettings display, int number, bool fragment, TimeSpan cycle)
+    /// <summary>A display as one request asks for it: the display, the race its <c>?race=</c> narrows it to, the page cycle.</summary>
+    private sealed record Shown(DisplaySettings Display, string? RaceFilter, TimeSpan Cycle);
+
+    private static CachedPage Render(ResultsSnapshot snapshot, Shown shown, int number, bool fragment, DateTimeOffset now)
     {
+        var display = shown.Display;
         var races = (display.RaceId is { } raceId ? [snapshot.Race(raceId)] : snapshot.Meet.Races.Select(r => snapshot.Race(r.Id)))
             .OfType<RaceResults>().ToList();
-        var html = new Html(8192);
-        var pages = 0;
-        var self = $"/d/{Uri.EscapeDataString(display.Id)}";
-        if (!fragment)
+        if (shown.RaceFilter is { } filter)
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling(cycle.TotalSeconds));
-            var refresh = display.Kind == DisplayKind.Leaderboard ? $"{seconds};url={self}?page={number + 1}" : "10";
-            html.Add($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
-            html.Add($"<title>{display.Title}</title><noscript><meta http-equiv=\"refresh\" content=\"{refresh}\"></noscript><style>{new Markup(Layout.DisplayStyle)}</style></head><body>");
+            races = races.Where(r => string.Equals(r.Race.Id, filter, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (races.Count == 0)
+            {
+                throw new NotFoundException("This display shows no race with that id.");
+            }
         }
 
         var live = new Html(8192);
+        var pages = 0;
         switch (display.Kind)
         {
             case DisplayKind.Finish:
@@ -61,10 +75,10 @@ public static class Displays
                 pages = Leaderboard(live, display, races, ref number);
                 break;
             case DisplayKind.OnCourse:
-                OnCourse(live, display, races);
+                pages = OnCourse(live, snapshot, display, races, shown.RaceFilter is null ? null : races[0].Race, ref number);
                 break;
             default:
-                AnnouncerBoard(live, snapshot, display, races);
+                AnnouncerBoard(live, snapshot, display, races, now);
                 break;
         }
 
@@ -73,9 +87,19 @@ public static class Displays
             return CachedPage.FromHtml(snapshot, live, pages);
         }
 
-        var events = display.RaceId is { } id ? $"/events?race={Uri.EscapeDataString(id)}&v={snapshot.Version}" : $"/events?v={snapshot.Version}";
+        var html = new Html(live.Length + 8192);
+        var query = WebInput.Query(("race", shown.RaceFilter));
+        var self = $"/d/{Uri.EscapeDataString(display.Id)}{query}";
+        var seconds = Math.Max(1, (int)Math.Ceiling(shown.Cycle.TotalSeconds));
+        var refresh = pages > 1 || display.Kind == DisplayKind.Leaderboard
+            ? $"{seconds};url={self}{(query.Length == 0 ? '?' : '&')}page={number % Math.Max(1, pages) + 1}"
+            : "10";
+        html.Add($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
+        html.Add($"<title>{display.Title}</title><noscript><meta http-equiv=\"refresh\" content=\"{refresh}\"></noscript><style>{new Markup(Layout.DisplayStyle)}</style></head><body>");
+        var eventsRace = races.Count == 1 && (display.RaceId is not null || shown.RaceFilter is not null) ? races[0].Race.Id : null;
+        var events = eventsRace is { } id ? $"/events?race={Uri.EscapeDataString(id)}&v={snapshot.Version}" : $"/events?v={snapshot.Version}";
         var cycling = pages > 0
-            ? string.Create(CultureInfo.InvariantCulture, $" data-cycle=\"{cycle.TotalSeconds:0.###}\" data-page=\"{number}\" data-pages=\"{pages}\"")
+            ? string.Create(CultureInfo.InvariantCulture, $" data-cycle=\"{shown.Cycle.TotalSeconds:0.###}\" data-page=\"{number}\" data-pages=\"{pages}\"")
             : "";
         html.Add($"<div id=\"live\" data-src=\"{self}\" data-events=\"{events}\" data-poll=\"1\"{new Markup(cycling)}>");
         html.Raw(live.ToString());
@@ -93,11 +117,12 @@ public static class Displays
             return;
         }
 
-        html.Raw("<table class=\"huge\"><tbody>");
+        html.Raw("<table class=\"huge\"><thead><tr><th class=\"w10\">Bib</th><th>Runner</th><th class=\"w16 r\">Place</th><th class=\"w24 r\">Time</th><th class=\"w16 r\"></th></tr></thead><tbody>");
         foreach (var row in rows)
         {
-            html.Add($"<tr><td class=\"r\">{row.Bib}</td><td>{row.Name}<br><span class=\"s\">{RaceName(snapshot, row)} · {PhonePages.Ordinal(row.Place)}{DivisionPlace(row)}</span></td>");
-            html.Add($"<td class=\"r\">{ResultFormat.Time(row.ChipTime)}</td></tr>");
+            html.Add($"<tr><td class=\"r\">{row.Bib}</td><td>{row.Name} <span class=\"s\">{RaceName(snapshot, row)}{DivisionPlace(row)}</span></td><td class=\"r\">{PhonePages.Ordinal(row.Place)}</td>");
+            Times(html, snapshot.Meet.FindRace(row.RaceId), row);
+            html.Raw("</tr>");
         }
 
         html.Raw("</tbody></table>");
@@ -110,14 +135,14 @@ public static class Displays
         foreach (var results in races)
         {
             var view = RaceView.Of(results);
-            var race = results.Race.Name;
-            pages.Add(h => Board(h, $"{race} · overall", results.Finishers.Take(LeaderRows), r => r.Place));
+            var race = results.Race;
+            pages.Add(h => Board(h, $"{race.Name} · overall", race, results.Finishers.Take(LeaderRows), r => r.Place));
             foreach (var gender in view.Genders)
             {
                 var finishers = view.ByGender[gender].Finishers;
                 if (finishers.Count > 0)
                 {
-                    pages.Add(h => Board(h, $"{race} · {PhonePages.GenderName(gender)}", finishers.Take(LeaderRows), r => r.GenderPlace));
+                    pages.Add(h => Board(h, $"{race.Name} · {PhonePages.GenderName(gender)}", race, finishers.Take(LeaderRows), r => r.GenderPlace));
                 }
             }
 
@@ -129,7 +154,7 @@ public static class Displays
                 {
                     foreach (var division in group)
                     {
-                        Board(h, $"{race} · {division}", view.ByDivision[division].Finishers.Take(DivisionRows), r => r.DivisionPlace);
+                        Board(h, $"{race.Name} · {division}", race, view.ByDivision[division].Finishers.Take(DivisionRows), r => r.DivisionPlace);
                     }
                 });
             }
@@ -148,7 +173,7 @@ public static class Displays
         return pages.Count;
     }
 
-    private static void Board(Html html, string title, IEnumerable<ResultRow> rows, Func<ResultRow, int?> place)
+    private static void Board(Html html, string title, Race race, IEnumerable<ResultRow> rows, Func<ResultRow, int?> place)
     {
         html.Add($"<h2>{title}</h2>");
         var any = false;
@@ -156,33 +181,74 @@ public static class Displays
         {
             if (!any)
             {
-                html.Raw("<table><tbody>");
+                html.Raw("<table class=\"board\"><tbody>");
                 any = true;
             }
 
-            html.Add($"<tr><td class=\"r\">{place(row)}</td><td>{row.Name} <span class=\"s\">#{row.Bib} {row.Participant.Hometown}</span></td><td class=\"r\">{ResultFormat.Time(row.ChipTime)}</td></tr>");
+            html.Add($"<tr><td class=\"r w7\">{place(row)}</td><td>{row.Name} <span class=\"s\">#{row.Bib} {row.Participant.Hometown}</span></td>");
+            Times(html, race, row);
+            html.Raw("</tr>");
         }
 
         html.Raw(any ? "</tbody></table>" : "<p class=\"none\">No finishers yet.</p>");
     }
 
-    private static void OnCourse(Html html, DisplaySettings display, List<RaceResults> races)
+    /// <summary>
+    /// The list a sweep works from: everyone started and not finished, where and when each was last seen and when
+    /// they are due at the finish, soonest first (runners seen only at the start after, longest unseen first).
+    /// </summary>
+    private static int OnCourse(Html html, ResultsSnapshot snapshot, DisplaySettings display, List<RaceResults> races, Race? filtered, ref int number)
     {
-        html.Add($"<h1>{display.Title}</h1><div class=\"grid\">");
+        html.Add($"<h1>On course{(filtered is null ? "" : " · " + filtered.Name)}");
+        if (display.Title != "On course" && filtered is null)
+        {
+            html.Add($" <span class=\"s\">{display.Title}</span>");
+        }
+
+        html.Raw("</h1><p class=\"sum\">");
+        var first = true;
         foreach (var results in races)
         {
             var c = results.Counts;
-            html.Add($"<div><h2>{results.Race.Name}</h2><div class=\"count\">{c.StillOut:N0}</div><div class=\"lbl\">still on course</div>");
-            html.Add($"<p>{c.Finished:N0} finished · {c.Dnf:N0} DNF · {c.Total - c.Registered:N0} started</p></div>");
+            html.Add($"{(first ? "" : " · ")}<b>{results.Race.Name}</b> <span class=\"count\">{c.StillOut:N0}</span> on course, {c.Finished:N0} finished, {c.Dnf:N0} DNF, {c.Total - c.Registered:N0} started");
+            first = false;
         }
 
-        html.Raw("</div>");
+        html.Raw("</p>");
+        var still = races
+            .SelectMany(r => r.Others.Where(o => o.Status is ParticipantStatus.Started or ParticipantStatus.OnCourse).Select(o => (Race: r.Race, Row: o, Due: Announcer.Projected(r.Race, o))))
+            .OrderBy(s => s.Due is null)
+            .ThenBy(s => s.Due?.ExpectedFinishMs ?? s.Row.LastSeenMs ?? long.MaxValue)
+            .ThenBy(s => s.Row.Bib, ResultsEngine.BibOrder)
+            .ToList();
+        if (still.Count == 0)
+        {
+            html.Raw("<p class=\"none\">Nobody is out on the course.</p>");
+            return 1;
+        }
+
+        var pages = (still.Count + OnCourseRows - 1) / OnCourseRows;
+        number = (number - 1) % pages + 1;
+        html.Raw("<table class=\"out\"><thead><tr><th class=\"w10\">Bib</th><th>Runner</th><th class=\"w24\">Last seen</th><th class=\"w20 r\">Expected finish</th></tr></thead><tbody>");
+        foreach (var (race, row, due) in still.Skip((number - 1) * OnCourseRows).Take(OnCourseRows))
+        {
+            html.Add($"<tr><td class=\"r\">{row.Bib}</td><td>{row.Name}{(races.Count > 1 ? " " : "")}<span class=\"s\">{(races.Count > 1 ? race.Name : "")}</span></td>");
+            html.Add($"<td>{PointName(race, row.LastLocation)} <span class=\"s\">{(row.LastSeenMs is { } seen ? PhonePages.Clock(seen, snapshot.Meet) : "")}</span></td>");
+            html.Add($"<td class=\"r\">{(due is null ? "–" : "~" + PhonePages.Clock(due.ExpectedFinishMs, snapshot.Meet))}</td></tr>");
+        }
+
+        html.Raw("</tbody></table>");
+        html.Add($"<p class=\"lbl\">{number} / {pages} · {still.Count:N0} on course</p>");
+        return pages;
     }
 
-    private static void AnnouncerBoard(Html html, ResultsSnapshot snapshot, DisplaySettings display, List<RaceResults> races)
+    private static void AnnouncerBoard(Html html, ResultsSnapshot snapshot, DisplaySettings display, List<RaceResults> races, DateTimeOffset now)
     {
         var meet = snapshot.Meet;
-        html.Add($"<h1>{display.Title}</h1><h2>Coming in</h2>");
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var offsetMs = (long)meet.Event.TimeZone.GetUtcOffset(now).TotalMilliseconds;
+        html.Add($"<div class=\"top\"><h1>{display.Title}</h1><div class=\"clock\"><span class=\"k\">Time</span><span id=\"clock\" data-at=\"{nowMs.ToString(CultureInfo.InvariantCulture)}\" data-offset=\"{offsetMs.ToString(CultureInfo.InvariantCulture)}\">{PhonePages.Clock(nowMs, meet)}</span></div></div>");
+        html.Raw("<section><h2>Coming in</h2>");
         var coming = races.SelectMany(r => Announcer.Approaching(r, AnnouncerRows)).OrderBy(a => a.ExpectedFinishMs).Take(AnnouncerRows).ToList();
         if (coming.Count == 0)
         {
@@ -190,34 +256,70 @@ public static class Displays
         }
         else
         {
-            html.Raw("<table><tbody>");
+            html.Raw("<table class=\"ann\"><tbody>");
             foreach (var a in coming)
             {
                 var row = a.Row;
-                html.Add($"<tr><td class=\"r\">{row.Bib}</td><td>{row.Name} <span class=\"s\">{row.Participant.Hometown} · {row.Division}</span></td>");
-                html.Add($"<td class=\"r\">~{PhonePages.Clock(a.ExpectedFinishMs, meet)}<br><span class=\"s\">{ResultFormat.Time(a.ExpectedTime, hundredths: false)}</span></td></tr>");
+                var race = meet.FindRace(row.RaceId);
+                html.Add($"<tr><td class=\"r w9\">{row.Bib}<span class=\"k\">Bib</span></td><td>{row.Name}<span class=\"l2\">{About(row)}{Note(row)}</span></td>");
+                html.Add($"<td class=\"r w20\">{(race is null ? row.LastLocation : PointName(race, row.LastLocation))} {(row.LastSeenMs is { } seen ? PhonePages.Clock(seen, meet) : "")}<span class=\"k\">Last seen</span></td>");
+                html.Add($"<td class=\"r w17\">~{PhonePages.Clock(a.ExpectedFinishMs, meet)}<span class=\"k\">Due</span></td>");
+                html.Add($"<td class=\"r w14\">{ResultFormat.Time(a.ExpectedTime, hundredths: false)}<span class=\"k\">Est. chip</span></td></tr>");
             }
 
             html.Raw("</tbody></table>");
         }
 
-        html.Raw("<h2>Just finished</h2>");
-        var finished = Announcer.Finished(snapshot, races, AnnouncerRows);
+        html.Raw("</section><section><h2>Just finished</h2>");
+        var finished = Announcer.Finished(snapshot, races, AnnouncerFinishedRows);
         if (finished.Count == 0)
         {
-            html.Raw("<p class=\"none\">Nobody has finished yet.</p>");
+            html.Raw("<p class=\"none\">Nobody has finished yet.</p></section>");
             return;
         }
 
-        html.Raw("<table><tbody>");
+        html.Raw("<table class=\"ann\"><tbody>");
         foreach (var row in finished)
         {
-            html.Add($"<tr><td class=\"r\">{row.Bib}</td><td>{row.Name} <span class=\"s\">{row.Participant.Hometown}</span><br><span class=\"s\">{RaceName(snapshot, row)}{DivisionPlace(row)}</span></td>");
-            html.Add($"<td class=\"r\">{ResultFormat.Time(row.ChipTime)}</td></tr>");
+            var race = meet.FindRace(row.RaceId);
+            html.Add($"<tr><td class=\"r w9\">{row.Bib}<span class=\"k\">Bib</span></td><td>{row.Name}<span class=\"l2\">{About(row)}{Note(row)}</span></td>");
+            html.Add($"<td class=\"r w24\">{PhonePages.Ordinal(row.Place)}<span class=\"k\">Place{(races.Count > 1 ? " " + RaceName(snapshot, row) : "")}{DivisionPlace(row)}</span></td>");
+            html.Add($"<td class=\"r w14\">{ResultFormat.Time(First(race, row), hundredths: false)}{TimeLabel(race, first: true)}</td>");
+            html.Add($"<td class=\"r w14\">{ResultFormat.Time(Second(race, row), hundredths: false)}{TimeLabel(race, first: false)}</td></tr>");
         }
 
-        html.Raw("</tbody></table>");
+        html.Raw("</tbody></table></section>");
     }
+
+    /// <summary>The ranking time (the race's <see cref="RankBy"/>) labelled, then the other time, smaller and labelled.</summary>
+    private static void Times(Html html, Race? race, ResultRow row) =>
+        html.Add($"<td class=\"r w24\">{TimeLabel(race, first: true)}{ResultFormat.Time(First(race, row))}</td><td class=\"r o w16\">{TimeLabel(race, first: false)}{ResultFormat.Time(Second(race, row))}</td>");
+
+    private static bool ByChip(Race? race) => race?.RankBy == RankBy.Chip;
+
+    private static TimeSpan? First(Race? race, ResultRow row) => ByChip(race) ? row.ChipTime : row.GunTime;
+
+    private static TimeSpan? Second(Race? race, ResultRow row) => ByChip(race) ? row.GunTime : row.ChipTime;
+
+    private static Markup TimeLabel(Race? race, bool first) =>
+        new(ByChip(race) == first ? "<span class=\"k\">Chip</span>" : "<span class=\"k\">Gun</span>");
+
+    /// <summary>Hometown and age group: "Boise, ID · M 30-39".</summary>
+    private static string About(ResultRow row) =>
+        string.Join(" · ", new[] { row.Participant.Hometown, row.Division ?? "" }.Where(s => s.Length > 0));
+
+    /// <summary>The roster's note for the announcer (a birthday, a first race), after hometown and age group.</summary>
+    private static Markup Note(ResultRow row) =>
+        new(row.Participant.Note.Length > 0 ? $"<span class=\"s note\"> · {Html.Encode(row.Participant.Note)}</span>" : "");
+
+    /// <summary>A timing point as a sweep calls it: Start, Finish, or the split's name ("5k").</summary>
+    private static string PointName(Race race, string? location) =>
+        location is null ? "" : race.TimingPoints.FirstOrDefault(p => p.Location == location)?.Role switch
+        {
+            TimingRole.Start => "Start",
+            TimingRole.Finish => "Finish",
+            _ => PhonePages.PointName(race, location),
+        };
 
     private static string RaceName(ResultsSnapshot snapshot, ResultRow row) => snapshot.Meet.FindRace(row.RaceId)?.Name ?? row.RaceId;
 

@@ -30,21 +30,36 @@ public static class Layout
         ".kv td:first-child{color:#333}.kv td:last-child{text-align:right;font-weight:600}" +
         ".live{font-size:.85em;color:#333}" +
         ".note{font-size:.9em;background:#fff4c2;border:2px solid #000;padding:8px 10px;margin:16px 0 8px;border-radius:6px}" +
-        "footer{padding:0 12px 24px;max-width:760px;margin:0 auto}";
+        "footer{padding:0 12px 24px;max-width:760px;margin:0 auto}" +
+        ".portal{display:none}#" + BoxAddress.PortalMarker + ":target~footer .portal{display:block}";
 
+    /// <summary>
+    /// The displays' stylesheet: sizes in screen heights, so a layout fits any 16:9 screen; rows one line high (or a
+    /// fixed few), cells that cut long text with an ellipsis instead of wrapping, so a page's row count always fits.
+    /// </summary>
     public const string DisplayStyle =
         "*{box-sizing:border-box}html,body{margin:0;height:100%;background:#000;color:#fff;overflow:hidden}" +
         "body{font:700 4.6vh/1.2 system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;padding:1.5vh 2vw}" +
-        "h1{font-size:6vh;margin:0 0 1vh;text-transform:uppercase}h2{font-size:5vh;margin:1.2vh 0 .6vh;text-decoration:underline}" +
-        "table{width:100%;border-collapse:collapse}td{padding:.7vh .8vw;border-bottom:2px solid #555;vertical-align:top}" +
-        ".huge td{font-size:7vh;font-weight:800}.r{text-align:right;white-space:nowrap}.s{color:#ddd;font-size:.62em}" +
-        ".count{font-size:16vh;font-weight:800;line-height:1}.grid{display:flex;flex-wrap:wrap;gap:3vw}" +
-        ".grid div{flex:1 1 28vw}.lbl{font-size:3.6vh;color:#ddd}.none{font-size:4.6vh;color:#ddd}";
+        "h1{font-size:6vh;margin:0 0 1vh;text-transform:uppercase;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}" +
+        "h2{font-size:4.6vh;margin:1vh 0 .4vh;color:#ffd84d}" +
+        "table{width:100%;border-collapse:collapse;table-layout:fixed}" +
+        "td,th{padding:.5vh .8vw;border-bottom:2px solid #555;vertical-align:baseline;text-align:left;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}" +
+        "th{font-size:2.6vh;color:#ddd;text-transform:uppercase;border-bottom-color:#999}" +
+        ".huge td{font-size:4.8vh;font-weight:800}.board td{font-size:4.4vh}.ann td{font-size:4.4vh}.ann .k{display:block;font-size:2.4vh;line-height:1.3;margin:0}.l2{display:block;font-size:2.6vh;line-height:1.3;color:#ddd;overflow:hidden;text-overflow:ellipsis}.huge td.o,.board td.o{font-size:3vh;color:#ddd}" +
+        ".r{text-align:right;white-space:nowrap}.s{color:#ddd;font-size:.62em}.note{color:#ffd84d}" +
+        ".k{color:#bbb;font-size:.5em;text-transform:uppercase;letter-spacing:.04em;margin-right:.5em;vertical-align:middle}.s .k{font-size:.8em}" +
+        ".w7{width:7%}.w9{width:9%}.w10{width:10%}.w14{width:14%}.w16{width:16%}.w17{width:17%}.w20{width:20%}.w24{width:24%}.w40{width:40%}" +
+        ".sum{font-size:3vh;color:#ddd;margin:0 0 1vh;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}.sum b{color:#fff}.count{color:#fff;font-size:1.3em}" +
+        ".top{display:flex;justify-content:space-between;align-items:center;gap:2vw}.top h1{margin:0}" +
+        ".clock{font-size:11vh;font-weight:800;line-height:1;white-space:nowrap;font-variant-numeric:tabular-nums}.clock .k{font-size:.25em}" +
+                ".lbl{font-size:3.6vh;color:#ddd;margin:1vh 0 0}.none{font-size:4.6vh;color:#ddd}";
 
     /// <summary>
     /// Opens an EventSource and, on each change, fetches the main region as a fragment and swaps it in. Reconnects
     /// by itself (the browser's EventSource does; a closed one is reopened after 5 s). Displays that cycle pages
-    /// advance every <c>data-cycle</c> seconds; displays also refresh every minute in case a change was missed.
+    /// advance every <c>data-cycle</c> seconds; displays also refresh every minute in case a change was missed. A
+    /// <c>#clock</c> element ticks every second on the box's time (its <c>data-at</c>, in the meet's <c>data-offset</c>),
+    /// whatever the screen's own clock says.
     /// </summary>
     public const string LiveScript =
         "(function(d,w){var m=d.getElementById('live');if(!m||!w.EventSource||!w.fetch)return;" +
@@ -54,13 +69,17 @@ public static class Layout
         ".then(function(t){if(t!=null)m.innerHTML=t}).catch(function(){}).then(function(){b=0;if(a){a=0;l()}})}" +
         "function o(){var e=new EventSource(g('data-events'));e.addEventListener('change',l);" +
         "e.onerror=function(){if(e.readyState==2)setTimeout(o,5000)}}o();" +
-        "if(c)setInterval(function(){p=p%n+1;l()},c*1000);if(g('data-poll'))setInterval(l,60000)})(document,window)";
+        "if(c)setInterval(function(){p=p%n+1;l()},c*1000);if(g('data-poll'))setInterval(l,60000);" +
+        "var z=0,y=0;function k(){var e=d.getElementById('clock');if(!e)return;var t=+e.getAttribute('data-at');" +
+        "if(t){z=t-Date.now();y=+e.getAttribute('data-offset')||0;e.removeAttribute('data-at')}" +
+        "var q=new Date(Date.now()+z+y),f=function(x){return(x<10?'0':'')+x};" +
+        "e.textContent=f(q.getUTCHours())+':'+f(q.getUTCMinutes())+':'+f(q.getUTCSeconds())}k();setInterval(k,250)})(document,window)";
 
     /// <summary>The head of a phone page and its header bar.</summary>
     public static void PhoneHead(Html html, string title, string eventName)
     {
         html.Add($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
-        html.Add($"<title>{title}</title><style>{new Markup(PhoneStyle)}</style></head><body>");
+        html.Add($"<title>{title}</title><style>{new Markup(PhoneStyle)}</style></head><body><span id=\"{BoxAddress.PortalMarker}\"></span>");
         html.Add($"<header><a href=\"/\">{eventName}</a> <span class=\"s w\">· live results</span></header><main>");
     }
 
@@ -73,12 +92,15 @@ public static class Layout
 
     public static void CloseLive(Html html) => html.Raw("</div>");
 
-    /// <summary>Closes the page: refresh link, the note for the Wi-Fi sign-in window, the script.</summary>
+    /// <summary>
+    /// Closes the page: refresh link, the note for the Wi-Fi sign-in window (shown only when the captive portal's
+    /// marker is the address's fragment, <see cref="BoxAddress.PortalMarker"/>), the script.
+    /// </summary>
     public static void PhoneFoot(Html html, string selfUrl, string homeAddress)
     {
         html.Raw("</main><footer>");
         html.Add($"<p class=\"live\">Updates live. No live updates? <a href=\"{selfUrl}\">Refresh</a></p>");
-        html.Add($"<p class=\"note\">In the Wi-Fi sign-in window? To keep following, open <b>{homeAddress}</b> in Safari or Chrome (this small window closes when you leave it).</p>");
+        html.Add($"<p class=\"note portal\">In the Wi-Fi sign-in window? To keep following, open <b>{homeAddress}</b> in Safari or Chrome (this small window closes when you leave it).</p>");
         html.Add($"</footer><script>{new Markup(LiveScript)}</script></body></html>");
     }
 

@@ -16,9 +16,13 @@ public static class WifiSign
     public const string SignStyle =
         "@page{size:auto;margin:12mm}*{box-sizing:border-box}body{margin:0;padding:4vw;font:18px/1.3 system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;color:#000;background:#fff;text-align:center}" +
             "h1{font-size:44px;margin:0 0 4px}h2{font-size:30px;margin:0 0 8px}.lead{font-size:24px;margin:0 0 20px}" +
-            ".steps{display:flex;flex-wrap:wrap;gap:24px;justify-content:center}.step{flex:1 1 300px;border:4px solid #000;border-radius:16px;padding:16px;break-inside:avoid}" +
+            ".steps{display:flex;flex-wrap:wrap;gap:24px;justify-content:center}.step{flex:1 1 300px;min-width:0;border:4px solid #000;border-radius:16px;padding:16px;break-inside:avoid}" +
             "img{width:100%;max-width:300px;height:auto;image-rendering:pixelated}.k{font-size:18px;text-transform:uppercase;letter-spacing:.05em;margin:12px 0 0}" +
-            ".v{font-size:36px;font-weight:800;word-break:break-all;margin:0}.f{margin-top:20px;font-size:16px}";
+            ".v{font-size:36px;font-weight:800;word-break:break-all;margin:0}.v.a{font-size:min(36px,7vw);word-break:normal}.a span{white-space:nowrap}" +
+            ".none{font-size:20px;margin:12px 0 0}.f{margin-top:20px;font-size:16px}" +
+            "@media screen and (max-width:600px){body{padding:12px}h1{font-size:28px}.lead{font-size:17px;margin:0 0 12px}" +
+            ".steps{gap:12px}.step{padding:8px 10px;border-width:3px}h2{font-size:22px;margin:0 0 4px}img{max-width:150px}" +
+            ".k{font-size:14px;margin:6px 0 0}.v{font-size:26px}.v.a{font-size:min(26px,6.5vw)}.f{margin-top:10px;font-size:14px}}";
 
     private const int PixelsPerModule = 12;
 
@@ -31,7 +35,10 @@ public static class WifiSign
             meetHost.Current.Wifi is { } wifi
                 ? Png(WifiPayload(wifi))
                 : throw new NotFoundException("No Wi-Fi network is set in meet.json (wifi.ssid), so there is no code to join it."));
-        app.MapGet("/sign/results.png", (HttpContext context, MeetHost meetHost) => Png(ResultsUrl(context, meetHost.Current)));
+        app.MapGet("/sign/results.png", (HttpContext context, MeetHost meetHost) =>
+            ResultsUrl(context, meetHost.Current) is { } url
+                ? Png(url)
+                : throw new NotFoundException(NoAddress));
         return app;
     }
 
@@ -64,8 +71,39 @@ public static class WifiSign
         return escaped.ToString();
     }
 
-    /// <summary>The results address printed on the sign: meet.json's <c>wifi.resultsUrl</c>, else the address this request used.</summary>
-    public static string ResultsUrl(HttpContext context, Meet.Meet meet) => meet.Wifi?.ResultsUrl ?? BoxAddress.Home(context);
+    /// <summary>What the sign says instead of an address when the box has none that phones can reach.</summary>
+    public const string NoAddress =
+        "This box has no network address phones can reach (it serves only this computer, or has no network). " +
+        "Set wifi.resultsUrl in meet.json, or open this sign at the box's network address.";
+
+    /// <summary>
+    /// The results address printed on the sign: meet.json's <c>wifi.resultsUrl</c>, else the box's address as phones
+    /// reach it (<see cref="BoxAddress.ForPhones"/>; never loopback); null when there is none.
+    /// </summary>
+    public static string? ResultsUrl(HttpContext context, Meet.Meet meet) => meet.Wifi?.ResultsUrl ?? BoxAddress.ForPhones(context);
+
+    /// <summary>
+    /// An address as text that wraps only between its parts (after <c>//</c>, before the port, before the path), never
+    /// inside the host: a broken IP address is read as two.
+    /// </summary>
+    public static void Address(Html html, string url)
+    {
+        var scheme = url.IndexOf("//", StringComparison.Ordinal) is var s and >= 0 ? s + 2 : 0;
+        var path = url.IndexOf('/', scheme) is var p and >= 0 ? p : url.Length;
+        var authority = url[scheme..path];
+        var colon = authority.LastIndexOf(':');
+        var port = colon > authority.LastIndexOf(']') ? colon : authority.Length;
+        html.Add($"<span>{url[..scheme]}</span><wbr><span>{authority[..port]}</span>");
+        if (port < authority.Length)
+        {
+            html.Add($"<wbr><span>{authority[port..]}</span>");
+        }
+
+        if (path < url.Length)
+        {
+            html.Add($"<wbr><span>{url[path..]}</span>");
+        }
+    }
 
     public static byte[] QrPng(string text) => Codes.GetOrAdd(text, static t =>
     {
@@ -103,8 +141,18 @@ public static class WifiSign
             html.Raw("</div>");
         }
 
-        html.Add($"<div class=\"step\"><h2>{(wifi is null ? "" : "2 · ")}Open the results</h2><img src=\"/sign/results.png\" alt=\"QR code for {url}\">");
-        html.Add($"<p class=\"k\">Address</p><p class=\"v\">{url}</p></div></div>");
+        html.Add($"<div class=\"step\"><h2>{(wifi is null ? "" : "2 · ")}Open the results</h2>");
+        if (url is null)
+        {
+            html.Add($"<p class=\"none\">{NoAddress}</p></div></div>");
+        }
+        else
+        {
+            html.Add($"<img src=\"/sign/results.png\" alt=\"QR code for {url}\"><p class=\"k\">Address</p><p class=\"v a\">");
+            Address(html, url);
+            html.Raw("</p></div></div>");
+        }
+
         html.Raw("<p class=\"f\">Point your phone's camera at a code. On an iPhone the results open in a small sign-in window: to keep following, open the address in Safari.</p></body></html>");
         return CachedPage.FromHtml(meet, html).WriteAsync(context);
     }

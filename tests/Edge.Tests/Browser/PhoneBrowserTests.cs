@@ -125,7 +125,7 @@ public class PhoneBrowserTests(Chromium chromium)
         await Expect(page.Locator("tbody tr").Nth(3)).ToContainTextAsync("Cara Diaz");
 
         await page.GotoAsync($"/d/{TestMeet.FinishDisplay}");
-        await Expect(page.Locator("table.huge tr").First).ToContainTextAsync("Cara Diaz");
+        await Expect(page.Locator("table.huge tbody tr").First).ToContainTextAsync("Cara Diaz");
         Assert.Equal(0, box.Services.GetRequiredService<LiveUpdates>().Count);
     }
 
@@ -138,7 +138,7 @@ public class PhoneBrowserTests(Chromium chromium)
         await using var screen = await chromium.ScreenAsync(box.Http.BaseAddress!.ToString());
         var finish = await screen.NewPageAsync();
         await finish.GotoAsync($"/d/{TestMeet.FinishDisplay}");
-        await Expect(finish.Locator("table.huge tr").First).ToContainTextAsync("Annie Leeds");
+        await Expect(finish.Locator("table.huge tbody tr").First).ToContainTextAsync("Annie Leeds");
         var announcer = await screen.NewPageAsync();
         await announcer.GotoAsync($"/d/{TestMeet.AnnouncerDisplay}");
         await Expect(announcer.Locator("table").First).ToContainTextAsync("José Núñez");
@@ -146,6 +146,7 @@ public class PhoneBrowserTests(Chromium chromium)
         var onCourse = await screen.NewPageAsync();
         await onCourse.GotoAsync($"/d/{TestMeet.OnCourseDisplay}");
         await Expect(onCourse.Locator(".count").First).ToHaveTextAsync("2");
+        await Expect(onCourse.Locator("table.out tbody tr")).ToHaveCountAsync(2);
         var leaders = await screen.NewPageAsync();
         await leaders.GotoAsync($"/d/{TestMeet.LeaderDisplay}");
         await Expect(leaders.Locator("h2")).ToHaveTextAsync("10K · overall");
@@ -153,12 +154,14 @@ public class PhoneBrowserTests(Chromium chromium)
 
         await WaitForLiveClientsAsync(box, 4);
         await feed.ReadAsync("finish", "104", "08:46:00.00");
-        await Expect(finish.Locator("table.huge tr").First).ToContainTextAsync("José Núñez", new LocatorAssertionsToContainTextOptions { Timeout = 5000 });
-        await Expect(finish.Locator("table.huge tr").First).ToContainTextAsync("0:45:57.00");
+        await Expect(finish.Locator("table.huge tbody tr").First).ToContainTextAsync("José Núñez", new LocatorAssertionsToContainTextOptions { Timeout = 5000 });
+        await Expect(finish.Locator("table.huge tbody tr").First).ToContainTextAsync("0:45:57.00");
         await Chromium.ScreenshotAsync(finish, "display-finish", fullPage: false);
         await Expect(announcer.Locator("table").Last).ToContainTextAsync("José Núñez", new LocatorAssertionsToContainTextOptions { Timeout = 5000 });
         await Expect(announcer.Locator("p.none")).ToHaveTextAsync("Nobody between the last split and the finish.");
         await Expect(onCourse.Locator(".count").First).ToHaveTextAsync("1", new LocatorAssertionsToHaveTextOptions { Timeout = 5000 });
+        await Expect(onCourse.Locator("table.out tbody tr")).ToHaveCountAsync(1);
+        await Expect(onCourse.Locator("table.out tbody tr").First).ToContainTextAsync("Smith");
         await Chromium.ScreenshotAsync(onCourse, "display-on-course", fullPage: false);
 
         // The leaderboard moves on to its next page by itself.

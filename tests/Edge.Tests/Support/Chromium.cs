@@ -54,6 +54,22 @@ public sealed class Chromium : IAsyncLifetime
     public Task<IBrowserContext> ScreenAsync(string baseUrl) =>
         Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 720 } });
 
+    /// <summary>A full-HD finish-area screen: 1920×1080.</summary>
+    public Task<IBrowserContext> FullHdScreenAsync(string baseUrl) =>
+        Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = 1920, Height = 1080 } });
+
+    /// <summary>A fresh phone of the given size in CSS pixels (390×844 is a current iPhone), touch, no shared state.</summary>
+    public Task<IBrowserContext> PhoneAsync(string baseUrl, int width, int height) =>
+        Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseUrl,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            DeviceScaleFactor = 3,
+            IsMobile = true,
+            HasTouch = true,
+            Locale = "en-US",
+        });
+
     public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true) =>
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = fullPage });
 

@@ -34,7 +34,8 @@ public class CaptivePortalTests(CaptivePortalTests.StandardBox standard) : IClas
     {
         using var response = await GetAsync(standard.Box, host, path);
         Assert.Equal(HttpStatusCode.Found, response.StatusCode);
-        Assert.Equal(TestMeet.ResultsUrl, response.Headers.Location!.OriginalString);
+        // The marker fragment shows the note for the sign-in window on the page the phone opens.
+        Assert.Equal(TestMeet.ResultsUrl + "#wifi-window", response.Headers.Location!.OriginalString);
         Assert.Contains("no-store", response.Headers.CacheControl!.ToString());
     }
 
@@ -47,7 +48,7 @@ public class CaptivePortalTests(CaptivePortalTests.StandardBox standard) : IClas
         {
             using var response = await GetAsync(box, host, path);
             Assert.Equal(HttpStatusCode.Found, response.StatusCode);
-            Assert.Equal($"http://127.0.0.1:{box.Http.BaseAddress!.Port}/", response.Headers.Location!.OriginalString);
+            Assert.Equal($"http://127.0.0.1:{box.Http.BaseAddress!.Port}/#wifi-window", response.Headers.Location!.OriginalString);
         }
     }
 

@@ -12,9 +12,11 @@ public class DisplayTests(RaceScenario.Fixture race) : IClassFixture<RaceScenari
     public async Task Finish_feed_shows_the_last_finishers_newest_first_in_huge_type()
     {
         var html = await Http.GetStringAsync($"/d/{TestMeet.FinishDisplay}");
-        Assert.Contains("<h1>Finish line</h1><table class=\"huge\">", html);
+        Assert.Contains("<h1>Finish line</h1><table class=\"huge\"><thead><tr><th class=\"w10\">Bib</th><th>Runner</th><th class=\"w16 r\">Place</th><th class=\"w24 r\">Time</th>", html);
         Assert.True(PhonePageTests.Ordered(html, "105", "Annie Leeds", "0:44:53.00", "101", "Zoë Ångström", "0:42:07.43", "103", "Ann Lee", "201", "Dan Annis"), html);
-        Assert.Contains("10K · 2nd · 1st F 30-39", html);
+        Assert.Contains("<td>Zoë Ångström <span class=\"s\">10K · 1st F 30-39</span></td><td class=\"r\">2nd</td>", html);
+        // Ranked by gun time: the gun time first, labelled, then the chip time, labelled.
+        Assert.Contains("<td class=\"r w24\"><span class=\"k\">Gun</span>0:42:12.14</td><td class=\"r o w16\"><span class=\"k\">Chip</span>0:42:07.43</td>", html);
     }
 
     [Fact]
@@ -36,6 +38,7 @@ public class DisplayTests(RaceScenario.Fixture race) : IClassFixture<RaceScenari
         var first = await Http.GetStringAsync($"/d/{TestMeet.LeaderDisplay}");
         Assert.Contains("<h2>10K · overall</h2>", first);
         Assert.True(PhonePageTests.Ordered(first, ">1</td><td>Ann Lee", ">2</td><td>Zoë Ångström", ">3</td><td>Annie Leeds"), first);
+        Assert.Contains("<td>Zoë Ångström <span class=\"s\">#101 Seattle, WA</span></td><td class=\"r w24\"><span class=\"k\">Gun</span>0:42:12.14</td><td class=\"r o w16\"><span class=\"k\">Chip</span>0:42:07.43</td>", first);
         Assert.Contains("data-cycle=\"10\" data-page=\"1\" data-pages=\"3\"", first);
         Assert.Contains($"<noscript><meta http-equiv=\"refresh\" content=\"10;url=/d/{TestMeet.LeaderDisplay}?page=2\"></noscript>", first);
 
@@ -55,8 +58,8 @@ public class DisplayTests(RaceScenario.Fixture race) : IClassFixture<RaceScenari
     public async Task Still_on_course_counts_started_minus_finished_minus_dnf_per_race()
     {
         var html = await Http.GetStringAsync($"/d/{TestMeet.OnCourseDisplay}");
-        Assert.Contains("<div><h2>10K</h2><div class=\"count\">2</div><div class=\"lbl\">still on course</div><p>3 finished · 0 DNF · 5 started</p></div>", html);
-        Assert.Contains("<div><h2>5K</h2><div class=\"count\">0</div><div class=\"lbl\">still on course</div><p>1 finished · 0 DNF · 1 started</p></div>", html);
+        Assert.Contains("<p class=\"sum\"><b>10K</b> <span class=\"count\">2</span> on course, 3 finished, 0 DNF, 5 started", html);
+        Assert.Contains(" · <b>5K</b> <span class=\"count\">0</span> on course, 1 finished, 0 DNF, 1 started</p>", html);
     }
 
     [Fact]
@@ -64,9 +67,11 @@ public class DisplayTests(RaceScenario.Fixture race) : IClassFixture<RaceScenari
     {
         var html = await Http.GetStringAsync($"/d/{TestMeet.AnnouncerDisplay}");
         // José was at 5 km after 21:57 from his start (08:00:03): at that pace the finish is due at 08:43:57.
-        Assert.Contains("<h2>Coming in</h2><table><tbody><tr><td class=\"r\">104</td><td>José Núñez <span class=\"s\">Boise, ID · M 30-39</span></td><td class=\"r\">~08:43:57<br><span class=\"s\">0:43:54</span></td></tr></tbody></table>", html);
-        Assert.True(PhonePageTests.Ordered(html, "<h2>Just finished</h2>", "Annie Leeds <span class=\"s\">Tacoma, WA</span><br><span class=\"s\">10K · 2nd F 30-39</span>",
-            "Zoë Ångström <span class=\"s\">Seattle, WA</span><br><span class=\"s\">10K · 1st F 30-39</span>", "Ann Lee"), html);
+        Assert.Contains("<h2>Coming in</h2><table class=\"ann\"><tbody><tr><td class=\"r w9\">104<span class=\"k\">Bib</span></td><td>José Núñez<span class=\"l2\">Boise, ID · M 30-39</span></td>" +
+            "<td class=\"r w20\">5k 08:22:00<span class=\"k\">Last seen</span></td><td class=\"r w17\">~08:43:57<span class=\"k\">Due</span></td><td class=\"r w14\">0:43:54<span class=\"k\">Est. chip</span></td></tr></tbody></table>", html);
+        Assert.True(PhonePageTests.Ordered(html, "<h2>Just finished</h2>",
+            "Annie Leeds<span class=\"l2\">Tacoma, WA · F 30-39</span></td><td class=\"r w24\">3rd<span class=\"k\">Place · 2nd F 30-39</span></td><td class=\"r w14\">0:45:00<span class=\"k\">Gun</span></td><td class=\"r w14\">0:44:53<span class=\"k\">Chip</span></td>",
+            "Zoë Ångström<span class=\"l2\">Seattle, WA · F 30-39</span></td><td class=\"r w24\">2nd<span class=\"k\">Place · 1st F 30-39</span></td>", "Ann Lee"), html);
         Assert.DoesNotContain("Dan Annis", html);
     }
 

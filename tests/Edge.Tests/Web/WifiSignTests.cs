@@ -28,7 +28,7 @@ public class WifiSignTests
         Assert.Contains("<img src=\"/sign/results.png\"", html);
         Assert.Contains("<p class=\"k\">Network</p><p class=\"v\">Lake;side &quot;5&quot;,K:</p>", html);
         Assert.Contains(@"<p class=""k"">Password</p><p class=""v"">pa\ss:word,1</p>", html);
-        Assert.Contains("<p class=\"k\">Address</p><p class=\"v\">http://10.42.0.1/</p>", html);
+        Assert.Contains("<p class=\"k\">Address</p><p class=\"v a\"><span>http://</span><wbr><span>10.42.0.1</span><wbr><span>/</span></p>", html);
         Assert.Contains(".v{font-size:36px;font-weight:800", html);
     }
 
@@ -36,8 +36,12 @@ public class WifiSignTests
     public async Task Without_wifi_settings_the_results_code_opens_the_address_used_and_there_is_no_wifi_code()
     {
         using var meet = TestMeet.Standard(wifi: false);
-        await using var box = await TestBox.StartAsync(null, meet.Setting);
-        Assert.Equal($"http://127.0.0.1:{box.Http.BaseAddress!.Port}/", await DecodeAsync(box, "/sign/results.png"));
+        await using var box = await TestBox.StartAsync(null, meet.Setting, "--Web:HostNames=results.lan");
+        var port = box.Http.BaseAddress!.Port;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/sign/results.png") { Headers = { Host = "results.lan" } };
+        using var code = await box.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, code.StatusCode);
+        Assert.Equal($"http://results.lan:{port}/", await ZbarAsync(await code.Content.ReadAsByteArrayAsync()));
         using var wifi = await box.Http.GetAsync("/sign/wifi.png");
         Assert.Equal(HttpStatusCode.NotFound, wifi.StatusCode);
         var html = await box.Http.GetStringAsync("/sign");
