@@ -32,13 +32,24 @@ public enum LogKind
     /// the roster already has, it replaces that participant's details.
     /// </summary>
     Registration = 16,
+
+    // The timer's screens: entries of the same log (durable, in backups, synced on the corrections topic), never
+    // results. Raw holds the JSON; the latest entry per id (Tag) wins, and one with "revoked": true ends it.
+
+    /// <summary>A display template (a screen's saved design): <c>Tag</c> is its id.</summary>
+    DisplayTemplate = 20,
+    /// <summary>A display (a screen at <c>/d/{id}</c> showing one template): <c>Tag</c> is its id.</summary>
+    Display = 21,
 }
 
 /// <summary>What the kinds mean as a group.</summary>
 public static class LogKinds
 {
-    /// <summary>True for a timer's correction, false for a read or gun event from a timing source.</summary>
+    /// <summary>True for an entry the timer made (a correction, a display design), false for a read or gun event from a timing source.</summary>
     public static bool IsCorrection(this LogKind kind) => kind >= LogKind.Dnf;
+
+    /// <summary>True for the corrections the results engine applies (DNF through registration).</summary>
+    public static bool ChangesResults(this LogKind kind) => kind is >= LogKind.Dnf and <= LogKind.Registration;
 
     /// <summary>The kind's name as it appears in the synced JSON and the API: read, gun, dnf, dq, manualTime, gunTime, bibSwap, void, registration.</summary>
     public static string Name(this LogKind kind) => kind switch
@@ -52,6 +63,8 @@ public static class LogKinds
         LogKind.BibSwap => "bibSwap",
         LogKind.Void => "void",
         LogKind.Registration => "registration",
+        LogKind.DisplayTemplate => "displayTemplate",
+        LogKind.Display => "display",
         _ => ((int)kind).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

@@ -131,7 +131,7 @@ public sealed partial class Corrections(ReadStore store, ResultsService results,
     {
         using var connection = EdgeDatabase.OpenReader(Path.GetFullPath(storeOptions.Value.DataDir));
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, kind, tag, location, at_ms, received_ms, raw FROM log WHERE meet_id = $m AND kind >= 10 ORDER BY id DESC LIMIT $l";
+        command.CommandText = "SELECT id, kind, tag, location, at_ms, received_ms, raw FROM log WHERE meet_id = $m AND kind >= 10 AND kind <= 16 ORDER BY id DESC LIMIT $l";
         command.Parameters.AddWithValue("$m", store.Meet.Id);
         command.Parameters.AddWithValue("$l", limit);
         var rows = new List<(long Id, LogKind Kind, string Tag, string Location, long AtMs, long ReceivedMs, JsonElement? Json)>();

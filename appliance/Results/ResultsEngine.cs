@@ -193,10 +193,15 @@ public sealed class ResultsEngine
             }
 
             _lastLogId = e.Id;
-            if (e.Kind.IsCorrection())
+            if (e.Kind.ChangesResults())
             {
                 _corrections[e.Id] = e;
                 correctionsChanged = true;
+            }
+            else if (e.Kind.IsCorrection())
+            {
+                // The timer's other entries (display designs) are not results.
+                continue;
             }
             else if (e.Kind == LogKind.Gun)
             {
