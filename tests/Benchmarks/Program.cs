@@ -17,6 +17,7 @@ var benchmarks = new Dictionary<string, Func<Task>>
     ["rebuild"] = ResultsBenchmarks.Rebuild,
     ["pages"] = WebBenchmarks.Pages,
     ["sse"] = WebBenchmarks.Sse,
+    ["displays"] = WebBenchmarks.Displays,
     ["console"] = ConsoleBenchmarks.Weight,
     ["console-ingest"] = ConsoleBenchmarks.Ingest,
     ["sync-drain"] = SyncBenchmarks.Drain,

@@ -116,6 +116,55 @@ internal static partial class WebBenchmarks
         TempDir.Delete(dataDir);
     }
 
+    /// <summary>
+    /// Finish-area screens and phones together: a 10,000-runner meet fed 1,000 reads/s by the simulator (bibs
+    /// 1..8,000), 200 displays on the box-wide stream and 500 phones on the race stream; 50 marked finish reads
+    /// (bibs 8,001..) 100 ms apart, each timed from the timer's socket to the event at every client; then each
+    /// display page's weight. Target: update p99 at most 250 ms, pages at most 50 KB.
+    /// </summary>
+    public static async Task Displays()
+    {
+        const int displays = 200;
+        const int phones = 500;
+        const int marked = 50;
+        var meetDir = TempDir.Create("bench-displays-meet");
+        var dataDir = TempDir.Create("bench-displays-data");
+        WriteMeet(meetDir);
+        using var box = new ProcessBox(dataDir, $"--Edge:MeetDir={meetDir}", "--Logging:LogLevel:Default=Warning");
+        await box.StartAsync();
+        var race = GeneratedRace.Generate(new RaceOptions { Participants = 8_000, Locations = ["start", "5k", "finish"] });
+        using var cts = new CancellationTokenSource();
+        var feed = new Ctp01Client(race, new ClientOptions { Port = box.TimingPort, ReadsPerSecond = 1000 }).RunAsync(cts.Token);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        using var timer = await TimerConnection.ConnectAsync(box.TimingPort);
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 10_000 }) { BaseAddress = new Uri($"http://127.0.0.1:{box.HttpPort}") };
+        var readsBefore = (await box.StatusAsync()).GetProperty("reads").GetInt64();
+        var clock = Stopwatch.StartNew();
+        var latencies = await MeasureAsync(http, displays + phones, i => i < displays ? "/events" : "/events?race=10k", async sent =>
+        {
+            for (var k = 0; k < marked; k++)
+            {
+                var bib = (8_001 + k).ToString(CultureInfo.InvariantCulture);
+                sent[bib] = Stopwatch.GetTimestamp();
+                await timer.SendAsync([Line("finish", k + 1, bib, FinishTime(k + 1))]);
+                await Task.Delay(100);
+            }
+        }, (_, bib) => int.Parse(bib, CultureInfo.InvariantCulture) > 8_000);
+        var readsPerSecond = ((await box.StatusAsync()).GetProperty("reads").GetInt64() - readsBefore) / clock.Elapsed.TotalSeconds;
+        Report($"displays: {displays} display streams and {phones} phone streams while ingesting {readsPerSecond:N0} reads/s, {marked} finish reads", latencies, (displays + phones) * marked);
+        var weights = new List<string>();
+        foreach (var path in (string[])["/d/benchfinish0", "/d/benchleaders0", "/d/benchoncourse0", "/d/benchannouncer0"])
+        {
+            weights.Add($"{path} {(await http.GetByteArrayAsync(path)).Length:N0} B");
+        }
+
+        Console.WriteLine($"display weight (target <= 50 KB each): {string.Join(", ", weights)}");
+        await cts.CancelAsync();
+        await feed.ContinueWith(_ => { });
+        TempDir.Delete(meetDir);
+        TempDir.Delete(dataDir);
+    }
+
     /// <summary>Opens the streams, runs the sender, and returns each (client, bib) latency in milliseconds.</summary>
     private static async Task<List<double>> MeasureAsync(
         HttpClient http, int clients, Func<int, string> path, Func<ConcurrentDictionary<string, long>, Task> send, Func<int, string, bool> counts)
@@ -193,7 +242,12 @@ internal static partial class WebBenchmarks
               "races": [ { "id": "10k", "name": "10K", "distanceKm": 10, "gun": { "location": "start" },
                 "timingPoints": [ { "location": "start", "role": "start" }, { "location": "5k", "role": "split", "km": 5 },
                                   { "location": "finish", "role": "finish", "km": 10 } ],
-                "minimumTime": "00:10:00" } ]
+                "minimumTime": "00:10:00" } ],
+              "displays": [
+                { "id": "benchfinish0", "kind": "finish", "title": "Finish line" },
+                { "id": "benchleaders0", "kind": "leaderboard", "race": "10k", "title": "10K leaders" },
+                { "id": "benchoncourse0", "kind": "onCourse", "title": "On course" },
+                { "id": "benchannouncer0", "kind": "announcer", "race": "10k", "title": "Announcer" } ]
             }
             """);
         string[] first = ["Alexandra", "Benjamin", "Charlotte", "Dominique", "Emmanuel", "Françoise", "Guillermo", "Henrietta"];
