@@ -18,7 +18,7 @@ public static class ConsoleLayout
         ".alarm{border:3px solid #a00000;background:#ffe5e5;padding:8px 10px;margin:8px 0;border-radius:6px;font-weight:700}" +
         ".good{border:2px solid #05650f;background:#e6f7e6;padding:8px 10px;margin:8px 0;border-radius:6px}" +
         ".card{border:2px solid #000;border-radius:8px;padding:8px 10px;margin:10px 0}.card h3{margin:.1em 0 .3em;font-size:1.05em}" +
-        "label{display:flex;flex-direction:column;font-size:.85em;font-weight:700;flex:1 1 130px}label input,label select{font-weight:400;font-size:1.1rem}" +
+        "label{display:flex;flex-direction:column;font-size:.85em;font-weight:700;flex:1 1 130px}label input,label select{font-weight:400;font-size:1.1rem;flex:0 0 auto}" +
         "form.row button{align-self:flex-end}button.alt{background:#fff;color:#000}button.danger{background:#a00000;border-color:#a00000}" +
         "svg{display:block;width:100%;max-width:480px;height:auto;background:#f4f4f4;border:1px solid #999}" +
         "" +

@@ -287,7 +287,7 @@ public static class ConsolePages
         {
             await corrections.AssignChipAsync(form["tag"].ToString(), form["bib"].ToString(), context.User.Who(), context.RequestAborted);
             return $"Chip {form["tag"]} assigned to bib {form["bib"]}.";
-        });
+        }, back: form["q"].ToString() is { Length: > 0 and <= 60 } q ? "/admin/desk?q=" + Uri.EscapeDataString(q) : null);
     }
 
     private static async Task<IResult> DeskRegister(HttpContext context, Corrections corrections)
@@ -309,7 +309,7 @@ public static class ConsolePages
         {
             var done = await action();
             var target = back is { Length: > 0 } b && b.StartsWith("/admin/", StringComparison.Ordinal) && !b.Contains("//", StringComparison.Ordinal) ? b : page;
-            return Microsoft.AspNetCore.Http.Results.Redirect($"{target}?done={Uri.EscapeDataString(done)}");
+            return Microsoft.AspNetCore.Http.Results.Redirect($"{target}{(target.Contains('?', StringComparison.Ordinal) ? '&' : '?')}done={Uri.EscapeDataString(done)}");
         }
         catch (CorrectionException e)
         {

@@ -113,6 +113,9 @@ public class ConsoleBrowserTests(Chromium chromium)
         await card.Locator("input[name=tag]").FillAsync("CHIP-103B");
         await card.Locator("button").ClickAsync();
         await Expect(desk.Locator(".good")).ToContainTextAsync("Chip CHIP-103B assigned to bib 103");
+        // Back on the same lookup, ready for the next runner in the queue.
+        await Expect(desk.Locator("input[type=search][name=q]")).ToHaveValueAsync("Lee");
+        await Expect(desk.Locator(".card", new() { HasText = "103 · Ann Lee" })).ToBeVisibleAsync();
         await Chromium.ScreenshotAsync(desk, "console-desk");
 
         // The timer's device list shows the desk phone, and revoking it signs it out.
