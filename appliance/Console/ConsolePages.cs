@@ -242,7 +242,7 @@ public static class ConsolePages
         return ConsoleLayout.End(html);
     }
 
-    private static IResult Desk(HttpContext context, ResultsService results)
+    private static IResult Desk(HttpContext context, ResultsService results, Corrections corrections)
     {
         var snapshot = results.Current;
         var html = ConsoleLayout.Page(context, "Desk", "/admin/desk");
@@ -256,11 +256,13 @@ public static class ConsolePages
             var (matches, total) = SearchIndex.Of(snapshot.Meet).Find(q);
             // The snapshot's meet holds the day-of registrations too.
             var all = matches.Take(20).ToList();
+            var chips = corrections.History().Where(c => c.Kind == LogKind.BibSwap && c.VoidedBy is null && c.To is not null)
+                .GroupBy(c => c.To!).ToDictionary(g => g.Key, g => string.Join(", ", g.Select(c => c.Tag).Distinct()));
             html.Add($"<p>{(all.Count == 0 ? "Nobody matches." : $"{Math.Max(total, all.Count)} found.")}</p>");
             foreach (var p in all)
             {
                 var row = snapshot.ByBib.GetValueOrDefault(p.Bib);
-                html.Add($"<div class=\"card\"><h3>{p.Bib} · {p.Name}</h3><p class=\"s\">{snapshot.Meet.FindRace(p.RaceId)?.Name ?? p.RaceId} · {p.Gender} {p.Age} · {p.Hometown} · chip {p.Tag}{(row is null ? "" : " · " + ResultFormat.Status(row.Status))}</p>");
+                html.Add($"<div class=\"card\"><h3>{p.Bib} · {p.Name}</h3><p class=\"s\">{snapshot.Meet.FindRace(p.RaceId)?.Name ?? p.RaceId} · {p.Gender} {p.Age} · {p.Hometown} · chip {p.Tag}{(chips.TryGetValue(p.Bib, out var given) ? $" (and {given} from the desk)" : "")}{(row is null ? "" : " · " + ResultFormat.Status(row.Status))}</p>");
                 html.Add($"<form class=\"row\" method=\"post\" action=\"/admin/desk/assign\">{token}<input type=\"hidden\" name=\"bib\" value=\"{p.Bib}\"><input type=\"hidden\" name=\"q\" value=\"{q}\">");
                 html.Raw("<label>Chip handed out<input name=\"tag\" required></label><button>Assign chip</button></form></div>");
             }

@@ -11,8 +11,11 @@ using Microsoft.Extensions.Options;
 
 namespace Edge.Appliance.Console;
 
-/// <summary>A correction as the edit history lists it; <c>VoidedBy</c> is the log id of the entry that cancels it, if any.</summary>
-public sealed record CorrectionRecord(long Id, LogKind Kind, string Tag, string Location, long AtMs, long ReceivedMs, string By, string Summary, long? VoidedBy);
+/// <summary>
+/// A correction as the edit history lists it; <c>VoidedBy</c> is the log id of the entry that cancels it, if any, and
+/// <c>To</c> the bib a chip assignment or swap gives the chip's reads to.
+/// </summary>
+public sealed record CorrectionRecord(long Id, LogKind Kind, string Tag, string Location, long AtMs, long ReceivedMs, string By, string Summary, long? VoidedBy, string? To = null);
 
 /// <summary>A correction the timer asked for that cannot be made: the console shows the message next to the form.</summary>
 public sealed class CorrectionException(string message) : Exception(message);
@@ -154,7 +157,8 @@ public sealed partial class Corrections(ReadStore store, ResultsService results,
 
         var zone = meetHost.Current.Event.TimeZone;
         return [.. rows.Select(r => new CorrectionRecord(r.Id, r.Kind, r.Tag, r.Location, r.AtMs, r.ReceivedMs, Field(r.Json, "by") ?? "",
-            Summary(r.Kind, r.Tag, r.Location, r.AtMs, r.Json, zone), voidedBy.TryGetValue(r.Id, out var by) ? by : null))];
+            Summary(r.Kind, r.Tag, r.Location, r.AtMs, r.Json, zone), voidedBy.TryGetValue(r.Id, out var by) ? by : null,
+            r.Kind == LogKind.BibSwap ? Field(r.Json, "to") : null))];
     }
 
     /// <summary>Stores a correction and waits until results have applied it, so the page the timer sees next shows it.</summary>
