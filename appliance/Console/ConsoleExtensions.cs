@@ -1,5 +1,6 @@
 using System.Net;
 using Edge.Appliance.Ingest;
+using Edge.Appliance.Screens;
 using Edge.Appliance.Store;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -21,6 +22,7 @@ public static class ConsoleExtensions
         builder.Services.AddSingleton<ConsoleAccess>();
         builder.Services.AddSingleton<ConsoleSessions>();
         builder.Services.AddSingleton<Corrections>();
+        builder.Services.AddSingleton<MediaStore>();
         builder.Services.AddSingleton<IClockSetter, SystemClockSetter>();
         builder.Services.AddAuthentication(ConsoleAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ConsoleAuthentication>(ConsoleAuthentication.SchemeName, null);
@@ -63,6 +65,8 @@ public static class ConsoleExtensions
         admin.MapTimingPages();
         admin.MapCorrectionPages();
         admin.MapBoxPages();
+        admin.MapMedia();
+        app.MapMediaFiles();
         return app;
     }
 
