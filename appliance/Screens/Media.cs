@@ -199,6 +199,11 @@ public sealed partial class MediaStore
         const string NotAnImage = "The file is not a PNG, JPEG, GIF or WebP image (or it is damaged).";
         try
         {
+            if (IsAnimatedWebp(sent.GetBuffer().AsSpan(0, (int)sent.Length)))
+            {
+                throw new MediaException("Animated WebP images are not taken: upload a still image.");
+            }
+
             var info = Image.Identify(_configuration, sent, out var format);
             if (info is null || format is null)
             {
@@ -208,11 +213,6 @@ public sealed partial class MediaStore
             if (info.Width <= 0 || info.Height <= 0 || (long)info.Width * info.Height > MaxPixels)
             {
                 throw new MediaException($"The image is {info.Width}×{info.Height} pixels, more than the box takes ({MaxPixels / 1_000_000} megapixels): scale it down and upload it again.");
-            }
-
-            if (format is WebpFormat && IsAnimatedWebp(sent.GetBuffer().AsSpan(0, (int)sent.Length)))
-            {
-                throw new MediaException("Animated WebP images are not taken: upload a still image.");
             }
 
             sent.Position = 0;
@@ -249,7 +249,7 @@ public sealed partial class MediaStore
 
     /// <summary>WebP's extended header (VP8X) flags an animation; each frame would be decoded onto a full canvas.</summary>
     private static bool IsAnimatedWebp(ReadOnlySpan<byte> file) =>
-        file.Length >= 21 && file[12..16].SequenceEqual("VP8X"u8) && (file[20] & 0x02) != 0;
+        file.Length >= 21 && file[..4].SequenceEqual("RIFF"u8) && file[8..16].SequenceEqual("WEBPVP8X"u8) && (file[20] & 0x02) != 0;
 
     /// <summary>A stored PNG's size from its IHDR chunk, or null when the file is not one of ours.</summary>
     private static (int Width, int Height)? Dimensions(string path)
