@@ -93,6 +93,12 @@ public static class ConsoleExtensions
             {
                 await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context);
             }
+            catch (AntiforgeryValidationException e) when (e.InnerException is BadHttpRequestException bad)
+            {
+                // Reading the form failed before any token was seen (a body over the route's limit): say that, with its own status.
+                return TypedResults.Text(bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? Edge.Appliance.Web.ErrorAnswers.TooLarge : Edge.Appliance.Web.ErrorAnswers.Unreadable,
+                    "text/plain; charset=utf-8", statusCode: bad.StatusCode);
+            }
             catch (AntiforgeryValidationException)
             {
                 return TypedResults.Text("This form is out of date or was sent from another site: reload the page and try again.\n",

@@ -115,6 +115,7 @@ public sealed class MediaTests(ITestOutputHelper output) : IDisposable
         // The declared length alone is refused: the body is never sent.
         var answer = await timer.PostFileAsync("/admin/media", "/admin/media", "image", "huge.png", new byte[3 * (int)MediaStore.MaxBytes], "image/png", expectContinue: true);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, answer.StatusCode);
+        Assert.Contains("too large", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         AssertNothingKept(box);
     }
 
