@@ -160,6 +160,26 @@ public sealed class MediaTests(ITestOutputHelper output) : IDisposable
         Assert.True(elapsed < TimeSpan.FromSeconds(30), $"{elapsed.TotalSeconds:F1} s");
     }
 
+    [Fact]
+    public async Task A_picture_just_under_the_pixel_limit_is_still_taken()
+    {
+        await using var box = await TestBox.StartAsync(null, _meet.Setting);
+        var media = box.Services.GetRequiredService<MediaStore>();
+        // 8000×4999 is 39,992,000 pixels: the decoder's memory limits must leave room for the largest picture allowed.
+        byte[] png;
+        using (var image = new Image<Rgba32>(8000, 4999, new Rgba32(0, 51, 160, 255)))
+        using (var stream = new MemoryStream())
+        {
+            image.SaveAsPng(stream);
+            png = stream.ToArray();
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var item = await media.AddAsync(new MemoryStream(png), "banner.png", CancellationToken.None);
+        output.WriteLine($"40 MP PNG ({png.Length / 1024} KiB) re-encoded to {item.Width}x{item.Height} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms");
+        Assert.Equal((1728, 1080), (item.Width, item.Height));
+    }
+
     private static void AssertNothingKept(TestBox box)
     {
         var media = box.Services.GetRequiredService<MediaStore>();
