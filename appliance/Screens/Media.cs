@@ -260,8 +260,9 @@ public sealed partial class MediaStore
             using var file = File.OpenRead(path);
             file.ReadExactly(head);
         }
-        catch (EndOfStreamException)
+        catch (IOException)
         {
+            // Shorter than a PNG header, or deleted while the list was read.
             return null;
         }
 
