@@ -1,5 +1,6 @@
 using System.Net;
 using Edge.Appliance.Ingest;
+using Edge.Appliance.Screens;
 using Edge.Appliance.Store;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -21,6 +22,7 @@ public static class ConsoleExtensions
         builder.Services.AddSingleton<ConsoleAccess>();
         builder.Services.AddSingleton<ConsoleSessions>();
         builder.Services.AddSingleton<Corrections>();
+        builder.Services.AddSingleton<MediaStore>();
         builder.Services.AddSingleton<IClockSetter, SystemClockSetter>();
         builder.Services.AddAuthentication(ConsoleAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ConsoleAuthentication>(ConsoleAuthentication.SchemeName, null);
@@ -63,6 +65,8 @@ public static class ConsoleExtensions
         admin.MapTimingPages();
         admin.MapCorrectionPages();
         admin.MapBoxPages();
+        admin.MapMedia();
+        app.MapMediaFiles();
         return app;
     }
 
@@ -88,6 +92,12 @@ public static class ConsoleExtensions
             try
             {
                 await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context);
+            }
+            catch (AntiforgeryValidationException e) when (e.InnerException is BadHttpRequestException bad)
+            {
+                // Reading the form failed before any token was seen (a body over the route's limit): say that, with its own status.
+                return TypedResults.Text(bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? Edge.Appliance.Web.ErrorAnswers.TooLarge : Edge.Appliance.Web.ErrorAnswers.Unreadable,
+                    "text/plain; charset=utf-8", statusCode: bad.StatusCode);
             }
             catch (AntiforgeryValidationException)
             {

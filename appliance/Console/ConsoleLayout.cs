@@ -48,6 +48,7 @@ public static class ConsoleLayout
         ("/admin/meet", "Meet", [ConsoleRoles.Timer, ConsoleRoles.Announcer]),
         ("/admin/desk", "Desk", [ConsoleRoles.Timer, ConsoleRoles.Desk]),
         ("/admin/box", "Box", [ConsoleRoles.Timer]),
+        ("/admin/media", "Images", [ConsoleRoles.Timer]),
     ];
 
     /// <summary>The first section a role may open: where <c>/admin</c> sends it.</summary>

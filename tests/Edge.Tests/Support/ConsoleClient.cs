@@ -78,6 +78,28 @@ public sealed partial class ConsoleClient : IDisposable
         return await PostAsync(action, [("_form", WebUtility.HtmlDecode(token.Groups[1].Value)), .. fields]);
     }
 
+    /// <summary>
+    /// Opens <paramref name="page"/>, takes its form token, and posts a multipart form with one file in
+    /// <paramref name="field"/>, as a browser's file upload does; <paramref name="expectContinue"/> waits for the
+    /// server's go-ahead before sending the body, as curl does for a large one.
+    /// </summary>
+    public async Task<HttpResponseMessage> PostFileAsync(string page, string action, string field, string fileName, byte[] content, string contentType = "application/octet-stream", bool expectContinue = false)
+    {
+        var html = await (await _http.GetAsync(page)).Content.ReadAsStringAsync();
+        var token = FormToken().Match(html);
+        Assert.True(token.Success, $"no form token on {page}");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(WebUtility.HtmlDecode(token.Groups[1].Value)), "_form" },
+        };
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        form.Add(file, field, fileName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = form };
+        request.Headers.ExpectContinue = expectContinue;
+        return await _http.SendAsync(request);
+    }
+
     /// <summary>Posts exactly <paramref name="fields"/> (no token unless given): what another site's form would send.</summary>
     public Task<HttpResponseMessage> PostAsync(string action, params (string Name, string Value)[] fields) =>
         _http.PostAsync(action, new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))));
