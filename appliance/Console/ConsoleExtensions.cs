@@ -63,6 +63,7 @@ public static class ConsoleExtensions
         admin.MapTimingPages();
         admin.MapCorrectionPages();
         admin.MapBoxPages();
+        admin.MapScreenPages();
         return app;
     }
 
