@@ -96,6 +96,32 @@ public class ScreenDesignTests
         Assert.Contains("<h1>From the log</h1>", await ScreenSupport.DisplayPageAsync(fresh.Http, id), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_screen_stream_is_told_of_a_design_change_and_a_phone_stream_is_not()
+    {
+        using var meet = ScreenSupport.Meet();
+        await using var box = await TestBox.StartAsync(null, meet.Setting);
+        using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
+        await ScreenSupport.SaveTemplateAsync(timer, Finish);
+        var id = await ScreenSupport.CreateDisplayAsync(timer, "Arch screen", "big-finish");
+        using var screen = await SseReader.OpenAsync(box.Http, $"/events?display={id}");
+        using var phone = await SseReader.OpenAsync(box.Http, "/events?race=5k");
+        await Task.Delay(300);
+        await ScreenSupport.SaveTemplateAsync(timer, Finish.Replace("Big finish", "Bigger", StringComparison.Ordinal));
+        await screen.WaitForAsync(e => e.Event == "design", TimeSpan.FromSeconds(2));
+        var seen = new List<string>();
+        // The phone's stream goes quiet (its reader times out) without a design event.
+        var quiet = await Record.ExceptionAsync(async () =>
+        {
+            while (await phone.NextAsync(TimeSpan.FromMilliseconds(700)) is { } e)
+            {
+                seen.Add(e.Event);
+            }
+        });
+        Assert.IsAssignableFrom<OperationCanceledException>(quiet);
+        Assert.DoesNotContain("design", seen);
+    }
+
     [Theory]
     [InlineData("{ \"id\": \"t1\", \"name\": \"T\", \"layout\": \"finish\"", "not JSON")]
     [InlineData("{ \"id\": \"t1\", \"name\": \"T\", \"layout\": \"finish\", \"font\": \"Comic\" }", "'font' is not a field")]
