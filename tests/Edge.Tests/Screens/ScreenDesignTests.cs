@@ -97,6 +97,29 @@ public class ScreenDesignTests
     }
 
     [Fact]
+    public async Task Every_layout_renders_with_the_template_fields_and_a_split_shows_both_halves()
+    {
+        using var meet = ScreenSupport.Meet();
+        await using var box = await TestBox.StartAsync(null, meet.Setting);
+        using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
+        string[] layouts = ["finish", "leaderboard", "onCourse", "announcer", "slideshow", "message"];
+        foreach (var layout in layouts)
+        {
+            await ScreenSupport.SaveTemplateAsync(timer, $$"""{ "id": "{{layout}}", "name": "L {{layout}}", "layout": "{{layout}}", "message": "Hello <b>", "fields": ["name", "hometown"] }""");
+            var id = await ScreenSupport.CreateDisplayAsync(timer, layout, layout);
+            var page = await ScreenSupport.DisplayPageAsync(box.Http, id);
+            Assert.Contains($"L {layout}", page, StringComparison.Ordinal);
+            Assert.Contains($"/d/{id}/style.css?v=", page, StringComparison.Ordinal);
+        }
+
+        await ScreenSupport.SaveTemplateAsync(timer, """{ "id": "both", "name": "Both", "layout": "split", "parts": ["message", "finish"] }""");
+        var split = await ScreenSupport.DisplayPageAsync(box.Http, await ScreenSupport.CreateDisplayAsync(timer, "Both", "both"));
+        Assert.Contains("Hello &lt;b&gt;", split, StringComparison.Ordinal);
+        Assert.Contains("<h1>L finish</h1>", split, StringComparison.Ordinal);
+        Assert.Equal(2, split.Split("class=\"half\"").Length - 1);
+    }
+
+    [Fact]
     public async Task A_screen_stream_is_told_of_a_design_change_and_a_phone_stream_is_not()
     {
         using var meet = ScreenSupport.Meet();
