@@ -39,8 +39,9 @@ public sealed partial class ScreenDesigns(ReadStore store, MeetHost meetHost, IO
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        store.MeetOpened += _ => Reload();
-        meetHost.Changed += _ => Reload();
+        // Raised on the store's writer and the meet folder's watcher: a failure here is logged, never theirs.
+        store.MeetOpened += _ => ReloadLogged();
+        meetHost.Changed += _ => ReloadLogged();
         Reload();
         return Task.CompletedTask;
     }
@@ -130,6 +131,19 @@ public sealed partial class ScreenDesigns(ReadStore store, MeetHost meetHost, IO
 
         await store.AppendCorrectionAsync(kind, id, "", 0, json, ct).ConfigureAwait(false);
         Reload();
+    }
+
+    private void ReloadLogged()
+    {
+        try
+        {
+            Reload();
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or InvalidOperationException)
+        {
+            // The screens keep the set they had; the next change or restart reads it again.
+            LogReloadFailed(e);
+        }
     }
 
     /// <summary>Builds the set again from meet.json, the meet folder's file and the log.</summary>
@@ -240,6 +254,9 @@ public sealed partial class ScreenDesigns(ReadStore store, MeetHost meetHost, IO
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} was not read: {Problem}")]
     private partial void LogFileRefused(string path, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Screens could not be read again")]
+    private partial void LogReloadFailed(Exception e);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Screen entry {Id} skipped: {Problem}")]
     private partial void LogEntrySkipped(long id, string problem);
