@@ -145,6 +145,17 @@ public class ScreenDesignTests
         Assert.DoesNotContain("design", seen);
     }
 
+    [Fact]
+    public async Task A_broken_displays_json_is_left_unread_and_meet_json_displays_keep_working()
+    {
+        using var meet = ScreenSupport.Meet();
+        await File.WriteAllTextAsync(Path.Combine(meet.Path, ScreenDesigns.FileName),
+            """{ "templates": [ { "id": "x", "name": "X", "layout": "finish", "script": "alert(1)" } ], "displays": [] }""");
+        await using var box = await TestBox.StartAsync(null, meet.Setting);
+        Assert.Equal(HttpStatusCode.OK, (await box.Http.GetAsync($"/d/{TestMeet.FinishDisplay}")).StatusCode);
+        Assert.DoesNotContain("x", box.Services.GetRequiredService<ScreenDesigns>().Current.Templates.Keys);
+    }
+
     [Theory]
     [InlineData("{ \"id\": \"t1\", \"name\": \"T\", \"layout\": \"finish\"", "not JSON")]
     [InlineData("{ \"id\": \"t1\", \"name\": \"T\", \"layout\": \"finish\", \"font\": \"Comic\" }", "'font' is not a field")]
