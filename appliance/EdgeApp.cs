@@ -3,6 +3,7 @@ using Edge.Appliance.Demo;
 using Edge.Appliance.Ingest;
 using Edge.Appliance.Meet;
 using Edge.Appliance.Results;
+using Edge.Appliance.Screens;
 using Edge.Appliance.Store;
 using Edge.Appliance.Web;
 
@@ -27,6 +28,7 @@ public static class EdgeApp
         builder.AddMeet();
         builder.AddStore();
         builder.AddResults();
+        builder.AddScreens();
         builder.AddTiming();
         builder.AddDemo();
         builder.AddResultsWeb();

@@ -67,6 +67,7 @@ public static class ConsoleExtensions
         admin.MapBoxPages();
         admin.MapMedia();
         app.MapMediaFiles();
+        admin.MapScreenPages();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Edge.Appliance.Meet;
 using Edge.Appliance.Results;
+using Edge.Appliance.Screens;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Appliance.Web;
@@ -27,35 +28,111 @@ public static class Displays
     public static IEndpointRouteBuilder MapDisplays(this IEndpointRouteBuilder app)
     {
         app.MapGet("/d/{id}", Display);
+        app.MapGet("/d/{id}/style.css", Style);
         return app;
     }
 
-    private static Task Display(HttpContext context, string id, ResultsService results, PageCache cache, IOptions<WebOptions> options, TimeProvider time)
+    private static Task Display(HttpContext context, string id, ResultsService results, ScreenDesigns designs, PageCache cache, IOptions<WebOptions> options, TimeProvider time)
     {
-        var cycle = options.Value.DisplayCycle;
         id = WebInput.Route(id, "display", WebInput.MaxIdLength);
         var snapshot = results.Current;
-        var display = snapshot.Meet.Displays.FirstOrDefault(d => d.Id == id) ?? throw new NotFoundException("There is no display with that address.");
+        var set = designs.Current;
+        var (display, template) = set.Find(id) ?? throw new NotFoundException("There is no display with that address.");
         var number = WebInput.Number(context.Request, "page", 1, 1000);
         var fragment = WebInput.Flag(context.Request, "fragment");
         var race = WebInput.Text(context.Request, "race", WebInput.MaxIdLength);
-        var shown = new Shown(display, race, cycle);
+        // meet.json's displays keep the box-wide cycle; a template says its own.
+        var cycle = template.BuiltIn ? options.Value.DisplayCycle : TimeSpan.FromSeconds(template.SecondsPerPage);
+        var shown = new Shown(display, template, set, race, cycle);
+        context.Response.Headers["X-Style"] = StyleUrl(display.Id, template);
         // The announcer's clock is the box's time when the page is made: its pages are not kept.
-        var page = display.Kind == DisplayKind.Announcer
+        var page = template.Layout == ScreenLayout.Announcer || template.Layout == ScreenLayout.Split
             ? Render(snapshot, shown, number, fragment, time.GetUtcNow())
-            : cache.Get($"display|{id}|{race}|{number}|{fragment}", snapshot, () => Render(snapshot, shown, number, fragment, time.GetUtcNow()));
+            : cache.Get($"display|{id}|{set.Version}|{race}|{number}|{fragment}", snapshot, () => Render(snapshot, shown, number, fragment, time.GetUtcNow()));
         return page.WriteAsync(context);
     }
 
-    /// <summary>A display as one request asks for it: the display, the race its <c>?race=</c> narrows it to, the page cycle.</summary>
-    private sealed record Shown(DisplaySettings Display, string? RaceFilter, TimeSpan Cycle);
+    /// <summary>
+    /// <c>/d/{id}/style.css</c>: the template's colours and text size. Served from the box rather than inline, because
+    /// the policy allows inline styles only by hash of the box's constants.
+    /// </summary>
+    private static IResult Style(HttpContext context, string id, ScreenDesigns designs)
+    {
+        id = WebInput.Route(id, "display", WebInput.MaxIdLength);
+        var (_, template) = designs.Current.Find(id) ?? throw new NotFoundException("There is no display with that address.");
+        context.Response.Headers.CacheControl = "no-cache";
+        return TypedResults.Text(StyleSheet(template), "text/css; charset=utf-8");
+    }
+
+    /// <summary>The stylesheet's text: only <c>#rrggbb</c> colours and a bounded number reach it (<see cref="ScreenJson"/>).</summary>
+    public static string StyleSheet(DisplayTemplate template)
+    {
+        var c = template.Colours;
+        var css = $"html,body{{background:{c.Background};color:{c.Foreground}}}h2,.note,.count{{color:{c.Accent}}}";
+        return template.TextSize == DisplayTemplate.DefaultTextSize
+            ? css
+            : css + string.Create(CultureInfo.InvariantCulture, $"#live{{zoom:{template.TextSize}%}}");
+    }
+
+    /// <summary>The stylesheet's address, named by its content, so a screen fetches it again only when it changed.</summary>
+    private static string StyleUrl(string id, DisplayTemplate template) =>
+        $"/d/{Uri.EscapeDataString(id)}/style.css?v={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(StyleSheet(template))).AsSpan(0, 6))}";
+
+    /// <summary>A display as one request asks for it: the display and its template, the race its <c>?race=</c> narrows it to, the page cycle.</summary>
+    private sealed record Shown(ScreenDisplay Display, DisplayTemplate Template, ScreenSet Designs, string? RaceFilter, TimeSpan Cycle);
 
     private static CachedPage Render(ResultsSnapshot snapshot, Shown shown, int number, bool fragment, DateTimeOffset now)
     {
+        var template = shown.Template;
+        var live = new Html(8192);
+        if (template.Logo is { } logo)
+        {
+            live.Add($"<img class=\"logo\" src=\"/media/{logo}.png\" alt=\"\">");
+        }
+
+        var races = Races(snapshot, template, shown.RaceFilter);
+        var pages = template.Layout == ScreenLayout.Split
+            ? Split(live, snapshot, shown, races, ref number, now)
+            : Body(live, snapshot, template, template.Name, races, shown.RaceFilter, ref number, now);
+        if (template.Sponsor is { } sponsor)
+        {
+            live.Add($"<img class=\"sponsor\" src=\"/media/{sponsor}.png\" alt=\"\">");
+        }
+
+        if (fragment)
+        {
+            return CachedPage.FromHtml(snapshot, live, pages);
+        }
+
         var display = shown.Display;
-        var races = (display.RaceId is { } raceId ? [snapshot.Race(raceId)] : snapshot.Meet.Races.Select(r => snapshot.Race(r.Id)))
+        var html = new Html(live.Length + 8192);
+        var query = WebInput.Query(("race", shown.RaceFilter));
+        var self = $"/d/{Uri.EscapeDataString(display.Id)}{query}";
+        var seconds = Math.Max(1, (int)Math.Ceiling(shown.Cycle.TotalSeconds));
+        var refresh = pages > 1 || template.Layout is ScreenLayout.Leaderboard or ScreenLayout.Slideshow
+            ? $"{seconds};url={self}{(query.Length == 0 ? '?' : '&')}page={number % Math.Max(1, pages) + 1}"
+            : "10";
+        html.Add($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
+        html.Add($"<title>{display.Name}</title><noscript><meta http-equiv=\"refresh\" content=\"{refresh}\"></noscript><style>{new Markup(Layout.DisplayStyle)}</style>");
+        html.Add($"<link id=\"style\" rel=\"stylesheet\" href=\"{StyleUrl(display.Id, template)}\"></head><body>");
+        // A screen's stream follows one race only for meet.json's displays; a template's races can change under it.
+        var eventsRace = template.BuiltIn && races.Count == 1 && (template.Races.Count > 0 || shown.RaceFilter is not null) ? races[0].Race.Id : null;
+        var events = (eventsRace is { } id ? $"/events?race={Uri.EscapeDataString(id)}&v={snapshot.Version}" : $"/events?v={snapshot.Version}")
+            + $"&display={Uri.EscapeDataString(display.Id)}";
+        var cycling = pages > 0
+            ? string.Create(CultureInfo.InvariantCulture, $" data-cycle=\"{shown.Cycle.TotalSeconds:0.###}\" data-page=\"{number}\" data-pages=\"{pages}\"")
+            : "";
+        html.Add($"<div id=\"live\" data-src=\"{self}\" data-events=\"{events}\" data-poll=\"1\"{new Markup(cycling)}>");
+        html.Raw(live.ToString());
+        html.Add($"</div><p id=\"off\" hidden>Offline</p><script>{new Markup(Layout.LiveScript)}</script></body></html>");
+        return CachedPage.FromHtml(snapshot, html, pages);
+    }
+
+    private static List<RaceResults> Races(ResultsSnapshot snapshot, DisplayTemplate template, string? filter)
+    {
+        var races = (template.Races.Count > 0 ? template.Races.Select(snapshot.Race) : snapshot.Meet.Races.Select(r => snapshot.Race(r.Id)))
             .OfType<RaceResults>().ToList();
-        if (shown.RaceFilter is { } filter)
+        if (filter is not null)
         {
             races = races.Where(r => string.Equals(r.Race.Id, filter, StringComparison.OrdinalIgnoreCase)).ToList();
             if (races.Count == 0)
@@ -64,85 +141,171 @@ public static class Displays
             }
         }
 
-        var live = new Html(8192);
-        var pages = 0;
-        switch (display.Kind)
-        {
-            case DisplayKind.Finish:
-                FinishFeed(live, snapshot, display, races);
-                break;
-            case DisplayKind.Leaderboard:
-                pages = Leaderboard(live, display, races, ref number);
-                break;
-            case DisplayKind.OnCourse:
-                pages = OnCourse(live, snapshot, display, races, shown.RaceFilter is null ? null : races[0].Race, ref number);
-                break;
-            default:
-                AnnouncerBoard(live, snapshot, display, races, now);
-                break;
-        }
-
-        if (fragment)
-        {
-            return CachedPage.FromHtml(snapshot, live, pages);
-        }
-
-        var html = new Html(live.Length + 8192);
-        var query = WebInput.Query(("race", shown.RaceFilter));
-        var self = $"/d/{Uri.EscapeDataString(display.Id)}{query}";
-        var seconds = Math.Max(1, (int)Math.Ceiling(shown.Cycle.TotalSeconds));
-        var refresh = pages > 1 || display.Kind == DisplayKind.Leaderboard
-            ? $"{seconds};url={self}{(query.Length == 0 ? '?' : '&')}page={number % Math.Max(1, pages) + 1}"
-            : "10";
-        html.Add($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
-        html.Add($"<title>{display.Title}</title><noscript><meta http-equiv=\"refresh\" content=\"{refresh}\"></noscript><style>{new Markup(Layout.DisplayStyle)}</style></head><body>");
-        var eventsRace = races.Count == 1 && (display.RaceId is not null || shown.RaceFilter is not null) ? races[0].Race.Id : null;
-        var events = eventsRace is { } id ? $"/events?race={Uri.EscapeDataString(id)}&v={snapshot.Version}" : $"/events?v={snapshot.Version}";
-        var cycling = pages > 0
-            ? string.Create(CultureInfo.InvariantCulture, $" data-cycle=\"{shown.Cycle.TotalSeconds:0.###}\" data-page=\"{number}\" data-pages=\"{pages}\"")
-            : "";
-        html.Add($"<div id=\"live\" data-src=\"{self}\" data-events=\"{events}\" data-poll=\"1\"{new Markup(cycling)}>");
-        html.Raw(live.ToString());
-        html.Add($"</div><script>{new Markup(Layout.LiveScript)}</script></body></html>");
-        return CachedPage.FromHtml(snapshot, html, pages);
+        return races;
     }
 
-    private static void FinishFeed(Html html, ResultsSnapshot snapshot, DisplaySettings display, List<RaceResults> races)
+    /// <summary>Renders one layout's main region and returns how many pages it cycles through (0: it does not cycle).</summary>
+    private static int Body(Html live, ResultsSnapshot snapshot, DisplayTemplate template, string title, List<RaceResults> races, string? filter, ref int number, DateTimeOffset now)
     {
-        html.Add($"<h1>{display.Title}</h1>");
-        var rows = Announcer.Finished(snapshot, races, FinishRows);
+        switch (template.Layout)
+        {
+            case ScreenLayout.Finish:
+                FinishFeed(live, snapshot, template, title, races);
+                return 0;
+            case ScreenLayout.Leaderboard:
+            case ScreenLayout.Slideshow:
+                return Leaderboard(live, snapshot, template, title, races, ref number);
+            case ScreenLayout.OnCourse:
+                return OnCourse(live, snapshot, template, title, races, filter is null ? null : races[0].Race, ref number);
+            case ScreenLayout.Message:
+                live.Add($"<h1>{title}</h1><p class=\"msg\">{template.Message}</p>");
+                return 0;
+            case ScreenLayout.Announcer:
+                AnnouncerBoard(live, snapshot, title, races, now);
+                return 0;
+            default:
+                live.Raw("<p class=\"none\">A split screen shows two other templates.</p>");
+                return 0;
+        }
+    }
+
+    /// <summary>Two templates side by side, each in half the width; they page together.</summary>
+    private static int Split(Html live, ResultsSnapshot snapshot, Shown shown, List<RaceResults> races, ref int number, DateTimeOffset now)
+    {
+        var pages = 0;
+        live.Raw("<div class=\"split\">");
+        foreach (var part in shown.Template.Parts)
+        {
+            live.Raw("<div class=\"half\">");
+            if (shown.Designs.Templates.TryGetValue(part, out var inner) && inner.Layout != ScreenLayout.Split)
+            {
+                var n = number;
+                pages = Math.Max(pages, Body(live, snapshot, inner, inner.Name, Races(snapshot, inner, shown.RaceFilter), shown.RaceFilter, ref n, now));
+            }
+            else
+            {
+                live.Raw("<p class=\"none\">This half's template is gone.</p>");
+            }
+
+            live.Raw("</div>");
+        }
+
+        live.Raw("</div>");
+        number = pages > 0 ? (number - 1) % pages + 1 : number;
+        return pages;
+    }
+
+    private static void FinishFeed(Html html, ResultsSnapshot snapshot, DisplayTemplate template, string title, List<RaceResults> races)
+    {
+        html.Add($"<h1>{title}</h1>");
+        var rows = Announcer.Finished(snapshot, races, template.RowsPerPage);
         if (rows.Count == 0)
         {
             html.Raw("<p class=\"none\">Waiting for the first finisher…</p>");
             return;
         }
 
-        html.Raw("<table class=\"huge\"><thead><tr><th class=\"w10\">Bib</th><th>Runner</th><th class=\"w16 r\">Place</th><th class=\"w24 r\">Time</th><th class=\"w16 r\"></th></tr></thead><tbody>");
+        html.Raw("<table class=\"huge\"><thead><tr>");
+        foreach (var field in template.Fields)
+        {
+            html.Raw(field switch
+            {
+                "bib" => "<th class=\"w10\">Bib</th>",
+                "name" => "<th>Runner</th>",
+                "place" => "<th class=\"w16 r\">Place</th>",
+                "time" => "<th class=\"w24 r\">Time</th>",
+                "otherTime" => "<th class=\"w16 r\"></th>",
+                "race" => "<th class=\"w14\">Race</th>",
+                "division" => "<th class=\"w20\">Division</th>",
+                _ => "<th class=\"w20\">From</th>",
+            });
+        }
+
+        html.Raw("</tr></thead><tbody>");
         foreach (var row in rows)
         {
-            html.Add($"<tr><td class=\"r\">{row.Bib}</td><td>{row.Name} <span class=\"s\">{RaceName(snapshot, row)}{DivisionPlace(row)}</span></td><td class=\"r\">{PhonePages.Ordinal(row.Place)}</td>");
-            Times(html, snapshot.Meet.FindRace(row.RaceId), row);
+            html.Raw("<tr>");
+            Cells(html, snapshot, template.Fields, snapshot.Meet.FindRace(row.RaceId), row, PhonePages.Ordinal(row.Place), board: false);
             html.Raw("</tr>");
         }
 
         html.Raw("</tbody></table>");
     }
 
-    /// <summary>Renders one page of the cycle and returns how many pages there are (the page number wraps around).</summary>
-    private static int Leaderboard(Html html, DisplaySettings display, List<RaceResults> races, ref int number)
+    /// <summary>
+    /// A results row's cells in the template's order. The name cell carries, small, what has no column of its own:
+    /// the race and division place on the finish feed, the bib and hometown on a board.
+    /// </summary>
+    private static void Cells(Html html, ResultsSnapshot snapshot, IReadOnlyList<string> fields, Race? race, ResultRow row, string place, bool board)
     {
+        foreach (var field in fields)
+        {
+            switch (field)
+            {
+                case "bib":
+                    html.Add($"<td class=\"r\">{row.Bib}</td>");
+                    break;
+                case "name":
+                    var small = board
+                        ? $"{(fields.Contains("bib") ? "" : "#" + row.Bib + " ")}{(fields.Contains("hometown") ? "" : row.Participant.Hometown)}"
+                        : $"{(fields.Contains("race") ? "" : RaceName(snapshot, row))}{(fields.Contains("division") ? "" : DivisionPlace(row))}";
+                    html.Add($"<td>{row.Name} <span class=\"s\">{small.Trim()}</span></td>");
+                    break;
+                case "place":
+                    html.Add($"<td class=\"r{(board ? " w7" : "")}\">{place}</td>");
+                    break;
+                case "time":
+                    html.Add($"<td class=\"r w24\">{TimeLabel(race, first: true)}{ResultFormat.Time(First(race, row))}</td>");
+                    break;
+                case "otherTime":
+                    html.Add($"<td class=\"r o w16\">{TimeLabel(race, first: false)}{ResultFormat.Time(Second(race, row))}</td>");
+                    break;
+                case "race":
+                    html.Add($"<td class=\"w14\">{RaceName(snapshot, row)}</td>");
+                    break;
+                case "division":
+                    html.Add($"<td class=\"w20\">{row.Division ?? ""}{(row.DivisionPlace is { } p ? " · " + PhonePages.Ordinal(p) : "")}</td>");
+                    break;
+                default:
+                    html.Add($"<td class=\"w20\">{row.Participant.Hometown}</td>");
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Renders one page of the cycle and returns how many pages there are (the page number wraps around). A
+    /// leaderboard shows the top rows of each race, gender and division; a slideshow pages through all of them.
+    /// </summary>
+    private static int Leaderboard(Html html, ResultsSnapshot snapshot, DisplayTemplate template, string title, List<RaceResults> races, ref int number)
+    {
+        var rows = template.RowsPerPage;
+        var divisionRows = template.BuiltIn ? DivisionRows : rows;
+        var all = template.Layout == ScreenLayout.Slideshow;
+        var fields = template.BuiltIn ? BoardFields : template.Fields;
         var pages = new List<Action<Html>>();
         foreach (var results in races)
         {
             var view = RaceView.Of(results);
             var race = results.Race;
-            pages.Add(h => Board(h, $"{race.Name} · overall", race, results.Finishers.Take(LeaderRows), r => r.Place));
+            void Add(string name, IReadOnlyList<ResultRow> finishers, Func<ResultRow, int?> place)
+            {
+                var count = all ? Math.Max(1, (finishers.Count + rows - 1) / rows) : 1;
+                for (var i = 0; i < count; i++)
+                {
+                    var from = i * rows;
+                    var heading = count > 1 ? $"{name} · {from + 1}–{Math.Min(from + rows, finishers.Count)}" : name;
+                    pages.Add(h => Board(h, snapshot, heading, race, fields, finishers.Skip(from).Take(rows), place));
+                }
+            }
+
+            Add($"{race.Name} · overall", results.Finishers, r => r.Place);
             foreach (var gender in view.Genders)
             {
                 var finishers = view.ByGender[gender].Finishers;
                 if (finishers.Count > 0)
                 {
-                    pages.Add(h => Board(h, $"{race.Name} · {PhonePages.GenderName(gender)}", race, finishers.Take(LeaderRows), r => r.GenderPlace));
+                    Add($"{race.Name} · {PhonePages.GenderName(gender)}", finishers, r => r.GenderPlace);
                 }
             }
 
@@ -154,13 +317,13 @@ public static class Displays
                 {
                     foreach (var division in group)
                     {
-                        Board(h, $"{race.Name} · {division}", race, view.ByDivision[division].Finishers.Take(DivisionRows), r => r.DivisionPlace);
+                        Board(h, snapshot, $"{race.Name} · {division}", race, fields, view.ByDivision[division].Finishers.Take(divisionRows), r => r.DivisionPlace);
                     }
                 });
             }
         }
 
-        html.Add($"<h1>{display.Title}</h1>");
+        html.Add($"<h1>{title}</h1>");
         if (pages.Count == 0)
         {
             html.Raw("<p class=\"none\">No races.</p>");
@@ -173,7 +336,10 @@ public static class Displays
         return pages.Count;
     }
 
-    private static void Board(Html html, string title, Race race, IEnumerable<ResultRow> rows, Func<ResultRow, int?> place)
+    /// <summary>A board's columns as meet.json's leaderboards show them: place, runner (bib and hometown small), the two times.</summary>
+    private static readonly string[] BoardFields = ["place", "name", "time", "otherTime"];
+
+    private static void Board(Html html, ResultsSnapshot snapshot, string title, Race race, IReadOnlyList<string> fields, IEnumerable<ResultRow> rows, Func<ResultRow, int?> place)
     {
         html.Add($"<h2>{title}</h2>");
         var any = false;
@@ -185,8 +351,8 @@ public static class Displays
                 any = true;
             }
 
-            html.Add($"<tr><td class=\"r w7\">{place(row)}</td><td>{row.Name} <span class=\"s\">#{row.Bib} {row.Participant.Hometown}</span></td>");
-            Times(html, race, row);
+            html.Raw("<tr>");
+            Cells(html, snapshot, fields, race, row, place(row)?.ToString(CultureInfo.InvariantCulture) ?? "", board: true);
             html.Raw("</tr>");
         }
 
@@ -197,12 +363,13 @@ public static class Displays
     /// The list a sweep works from: everyone started and not finished, where and when each was last seen and when
     /// they are due at the finish, soonest first (runners seen only at the start after, longest unseen first).
     /// </summary>
-    private static int OnCourse(Html html, ResultsSnapshot snapshot, DisplaySettings display, List<RaceResults> races, Race? filtered, ref int number)
+    private static int OnCourse(Html html, ResultsSnapshot snapshot, DisplayTemplate template, string title, List<RaceResults> races, Race? filtered, ref int number)
     {
+        var perPage = template.BuiltIn ? OnCourseRows : template.RowsPerPage;
         html.Add($"<h1>On course{(filtered is null ? "" : " · " + filtered.Name)}");
-        if (display.Title != "On course" && filtered is null)
+        if (title != "On course" && filtered is null)
         {
-            html.Add($" <span class=\"s\">{display.Title}</span>");
+            html.Add($" <span class=\"s\">{title}</span>");
         }
 
         html.Raw("</h1><p class=\"sum\">");
@@ -227,10 +394,10 @@ public static class Displays
             return 1;
         }
 
-        var pages = (still.Count + OnCourseRows - 1) / OnCourseRows;
+        var pages = (still.Count + perPage - 1) / perPage;
         number = (number - 1) % pages + 1;
         html.Raw("<table class=\"out\"><thead><tr><th class=\"w10\">Bib</th><th>Runner</th><th class=\"w24\">Last seen</th><th class=\"w20 r\">Expected finish</th></tr></thead><tbody>");
-        foreach (var (race, row, due) in still.Skip((number - 1) * OnCourseRows).Take(OnCourseRows))
+        foreach (var (race, row, due) in still.Skip((number - 1) * perPage).Take(perPage))
         {
             html.Add($"<tr><td class=\"r\">{row.Bib}</td><td>{row.Name}{(races.Count > 1 ? " " : "")}<span class=\"s\">{(races.Count > 1 ? race.Name : "")}</span></td>");
             html.Add($"<td>{PointName(race, row.LastLocation)} <span class=\"s\">{(row.LastSeenMs is { } seen ? PhonePages.Clock(seen, snapshot.Meet) : "")}</span></td>");
@@ -242,12 +409,12 @@ public static class Displays
         return pages;
     }
 
-    private static void AnnouncerBoard(Html html, ResultsSnapshot snapshot, DisplaySettings display, List<RaceResults> races, DateTimeOffset now)
+    private static void AnnouncerBoard(Html html, ResultsSnapshot snapshot, string title, List<RaceResults> races, DateTimeOffset now)
     {
         var meet = snapshot.Meet;
         var nowMs = now.ToUnixTimeMilliseconds();
         var offsetMs = (long)meet.Event.TimeZone.GetUtcOffset(now).TotalMilliseconds;
-        html.Add($"<div class=\"top\"><h1>{display.Title}</h1><div class=\"clock\"><span class=\"k\">Time</span><span id=\"clock\" data-at=\"{nowMs.ToString(CultureInfo.InvariantCulture)}\" data-offset=\"{offsetMs.ToString(CultureInfo.InvariantCulture)}\">{PhonePages.Clock(nowMs, meet)}</span></div></div>");
+        html.Add($"<div class=\"top\"><h1>{title}</h1><div class=\"clock\"><span class=\"k\">Time</span><span id=\"clock\" data-at=\"{nowMs.ToString(CultureInfo.InvariantCulture)}\" data-offset=\"{offsetMs.ToString(CultureInfo.InvariantCulture)}\">{PhonePages.Clock(nowMs, meet)}</span></div></div>");
         html.Raw("<section><h2>Coming in</h2>");
         var coming = races.SelectMany(r => Announcer.Approaching(r, AnnouncerRows)).OrderBy(a => a.ExpectedFinishMs).Take(AnnouncerRows).ToList();
         if (coming.Count == 0)
@@ -290,10 +457,6 @@ public static class Displays
 
         html.Raw("</tbody></table></section>");
     }
-
-    /// <summary>The ranking time (the race's <see cref="RankBy"/>) labelled, then the other time, smaller and labelled.</summary>
-    private static void Times(Html html, Race? race, ResultRow row) =>
-        html.Add($"<td class=\"r w24\">{TimeLabel(race, first: true)}{ResultFormat.Time(First(race, row))}</td><td class=\"r o w16\">{TimeLabel(race, first: false)}{ResultFormat.Time(Second(race, row))}</td>");
 
     private static bool ByChip(Race? race) => race?.RankBy == RankBy.Chip;
 

@@ -52,23 +52,33 @@ public static class Layout
         ".sum{font-size:3vh;color:#ddd;margin:0 0 1vh;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}.sum b{color:#fff}.count{color:#fff;font-size:1.3em}" +
         ".top{display:flex;justify-content:space-between;align-items:center;gap:2vw}.top h1{margin:0}" +
         ".clock{font-size:11vh;font-weight:800;line-height:1;white-space:nowrap;font-variant-numeric:tabular-nums}.clock .k{font-size:.25em}" +
-                ".lbl{font-size:3.6vh;color:#ddd;margin:1vh 0 0}.none{font-size:4.6vh;color:#ddd}";
+        ".lbl{font-size:3.6vh;color:#ddd;margin:1vh 0 0}.none{font-size:4.6vh;color:#ddd}" +
+        ".msg{font-size:7vh;line-height:1.25;white-space:pre-line;overflow-wrap:anywhere}.split{display:flex;gap:2vw}.half{flex:1 1 0;min-width:0}" +
+        ".logo{float:right;height:8vh;margin-left:2vw}.sponsor{position:fixed;left:2vw;bottom:1.5vh;height:10vh}" +
+        "#off{position:fixed;right:1vw;bottom:1vh;margin:0;font-size:2.4vh;background:#a00000;color:#fff;padding:.3vh .8vw;border-radius:.5vh}#off[hidden]{display:none}";
 
     /// <summary>
     /// Opens an EventSource and, on each change, fetches the main region as a fragment and swaps it in. Reconnects
-    /// by itself (the browser's EventSource does; a closed one is reopened after 5 s). Displays that cycle pages
+    /// by itself (the browser's EventSource does; a closed one is reopened after 5 s) and fetches again once the stream
+    /// is back; while it is down a display shows its <c>#off</c> mark. A <c>design</c> event (a screen's template
+    /// changed) fetches the fragment too, and its <c>X-Style</c> header swaps the <c>#style</c> sheet. Displays that cycle pages
     /// advance every <c>data-cycle</c> seconds; displays also refresh every minute in case a change was missed. A
     /// <c>#clock</c> element ticks every second on the box's time (its <c>data-at</c>, in the meet's <c>data-offset</c>),
     /// whatever the screen's own clock says.
     /// </summary>
     public const string LiveScript =
         "(function(d,w){var m=d.getElementById('live');if(!m||!w.EventSource||!w.fetch)return;" +
-        "var g=function(a){return m.getAttribute(a)},s=g('data-src'),c=+g('data-cycle')||0,p=+g('data-page')||1,n=+g('data-pages')||1,b=0,a=0;" +
+        "var g=function(a){return m.getAttribute(a)},s=g('data-src'),c=+g('data-cycle')||0,p=+g('data-page')||1,n=+g('data-pages')||1,b=0,a=0,h=0," +
+        "x=d.getElementById('off'),j=d.getElementById('style');" +
         "function u(){return s+(s.indexOf('?')<0?'?':'&')+'fragment=1'+(c?'&page='+p:'')}" +
-        "function l(){if(b){a=1;return}b=1;fetch(u(),{cache:'no-store'}).then(function(r){if(r.ok){n=+r.headers.get('X-Pages')||n;return r.text()}})" +
+        "function l(){if(b){a=1;return}b=1;fetch(u(),{cache:'no-store'}).then(function(r){" +
+        "if(r.status==404&&j){m.innerHTML='<p class=\"none\">This display was switched off.</p>';return}" +
+        "if(r.ok){n=+r.headers.get('X-Pages')||n;var v=r.headers.get('X-Style');if(v&&j&&j.getAttribute('href')!=v)j.setAttribute('href',v);return r.text()}})" +
         ".then(function(t){if(t!=null)m.innerHTML=t}).catch(function(){}).then(function(){b=0;if(a){a=0;l()}})}" +
-        "function o(){var e=new EventSource(g('data-events'));e.addEventListener('change',l);" +
-        "e.onerror=function(){if(e.readyState==2)setTimeout(o,5000)}}o();" +
+        "function i(o){if(x)x.hidden=o}" +
+        "function o(){var e=new EventSource(g('data-events'));e.addEventListener('change',l);e.addEventListener('design',l);" +
+        "e.onopen=function(){i(true);if(h)l();h=1};" +
+        "e.onerror=function(){i(false);if(e.readyState==2){e.close();setTimeout(o,5000)}}}o();" +
         "if(c)setInterval(function(){p=p%n+1;l()},c*1000);if(g('data-poll'))setInterval(l,60000);" +
         "var z=0,y=0;function k(){var e=d.getElementById('clock');if(!e)return;var t=+e.getAttribute('data-at');" +
         "if(t){z=t-Date.now();y=+e.getAttribute('data-offset')||0;e.removeAttribute('data-at')}" +

@@ -5,14 +5,14 @@ namespace Edge.Appliance.Web;
 
 /// <summary>
 /// Headers on every answer: a Content-Security-Policy that allows only the box's own inline style sheets and live
-/// script, named by hash (nothing external, no injected script or style can run), and the usual hardening headers.
+/// script, named by hash, and style sheets served by the box (a display template's colours, <c>/d/{id}/style.css</c>) (nothing external, no injected script or style can run), and the usual hardening headers.
 /// </summary>
 public static class SecurityHeaders
 {
     /// <summary>The policy; every inline block the pages carry is a constant and is listed by its SHA-256.</summary>
     public static string Policy { get; } =
         "default-src 'none'; " +
-        $"style-src {Hash(Layout.PhoneStyle)} {Hash(Layout.DisplayStyle)} {Hash(WifiSign.SignStyle)} {Hash(Console.ConsoleLayout.ConsoleStyle)}; " +
+        $"style-src 'self' {Hash(Layout.PhoneStyle)} {Hash(Layout.DisplayStyle)} {Hash(WifiSign.SignStyle)} {Hash(Console.ConsoleLayout.ConsoleStyle)}; " +
         $"script-src {Hash(Layout.LiveScript)} {Hash(Console.ConsoleLayout.ConsoleScript)}; " +
         "img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using Edge.Appliance.Results;
+using Edge.Appliance.Screens;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -13,15 +14,16 @@ namespace Edge.Appliance.Web;
 /// but intermediate refreshes, and the engine is never held up by a phone.
 /// </summary>
 public sealed partial class LiveUpdates(
-    ResultsService results, IOptions<WebOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<LiveUpdates> logger) : BackgroundService
+    ResultsService results, ScreenDesigns designs, IOptions<WebOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<LiveUpdates> logger) : BackgroundService
 {
     private readonly Lock _lock = new();
+
     private readonly WebOptions _options = options.Value;
     private LiveClient[] _clients = [];
 
     public int Count => Volatile.Read(ref _clients).Length;
 
-    public LiveClient? Subscribe(string? raceId, string? bib)
+    public LiveClient? Subscribe(string? raceId, string? bib, string? display = null)
     {
         lock (_lock)
         {
@@ -30,7 +32,7 @@ public sealed partial class LiveUpdates(
                 return null;
             }
 
-            var client = new LiveClient(raceId, bib);
+            var client = new LiveClient(raceId, bib) { Display = display };
             _clients = [.. _clients, client];
             return client;
         }
@@ -44,8 +46,19 @@ public sealed partial class LiveUpdates(
         }
     }
 
+    /// <summary>Tells every screen a design changed; each fetches its own display again.</summary>
+    private void OnDesignChanged(ScreenSet set)
+    {
+        foreach (var client in Volatile.Read(ref _clients))
+        {
+            client.OfferDesign();
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        designs.Changed += OnDesignChanged;
+        using var unsubscribe = stoppingToken.Register(() => designs.Changed -= OnDesignChanged);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -73,7 +86,8 @@ public sealed partial class LiveUpdates(
     /// <summary>
     /// <c>GET /events?race=ID&amp;bib=BIB&amp;v=VERSION</c>: a server-sent event stream. Each <c>change</c> event carries
     /// the snapshot version (also its id) and the bibs that changed or finished; a comment every <c>Web:LiveHeartbeat</c> keeps
-    /// proxies and phones from closing an idle connection. A client that was away (its <c>Last-Event-ID</c>, or
+    /// proxies and phones from closing an idle connection. A screen (<c>display=ID</c>) also gets a <c>design</c> event
+    /// when a template or display changed. A client that was away (its <c>Last-Event-ID</c>, or
     /// the <c>v</c> its page was rendered at, is not the current version) is told to refresh at once.
     /// </summary>
     public async Task StreamAsync(HttpContext context)
@@ -81,6 +95,7 @@ public sealed partial class LiveUpdates(
         var request = context.Request;
         var raceId = WebInput.Text(request, "race", WebInput.MaxIdLength);
         var bib = WebInput.Text(request, "bib", WebInput.MaxBibLength);
+        var display = WebInput.Text(request, "display", WebInput.MaxIdLength);
         var seen = WebInput.Long(request, "v");
         if (request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } lastId && long.TryParse(lastId, NumberStyles.None, CultureInfo.InvariantCulture, out var last))
         {
@@ -93,7 +108,7 @@ public sealed partial class LiveUpdates(
             throw new NotFoundException($"There is no race '{raceId}'.");
         }
 
-        var client = Subscribe(raceId is null ? null : meet.FindRace(raceId)!.Id, bib);
+        var client = Subscribe(raceId is null ? null : meet.FindRace(raceId)!.Id, bib, display);
         if (client is null)
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -137,6 +152,8 @@ public sealed partial class LiveUpdates(
             Unsubscribe(client);
         }
     }
+
+    internal const string DesignEvent = "event: design\ndata: {}\n\n";
 
     internal static string Event(long version, IReadOnlyCollection<string> bibs, IReadOnlyCollection<string> finished)
     {
@@ -186,12 +203,24 @@ public sealed class LiveClient(string? raceId, string? bib)
     /// <summary>Listed in one event at most; a page only needs to know whether to refresh.</summary>
     private const int MaxListed = 50;
 
-    private readonly Channel<(ResultsChange Change, bool Direct)> _queue = Channel.CreateBounded<(ResultsChange, bool)>(
+    private readonly Channel<(ResultsChange? Change, bool Direct)> _queue = Channel.CreateBounded<(ResultsChange?, bool)>(
         new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
 
     public string? RaceId { get; } = raceId;
 
     public string? Bib { get; } = bib;
+
+    /// <summary>The display id of a screen, which follows its design as well as results.</summary>
+    public string? Display { get; init; }
+
+    /// <summary>Queues a design notice for a screen; never blocks.</summary>
+    public void OfferDesign()
+    {
+        if (Display is not null)
+        {
+            _queue.Writer.TryWrite((null, true));
+        }
+    }
 
     /// <summary>Queues the change when it concerns this client; never blocks.</summary>
     public void Offer(ResultsChange change)
@@ -223,7 +252,7 @@ public sealed class LiveClient(string? raceId, string? bib)
                 continue;
             }
 
-            var direct = Drain(reader, bibs, finished, out var version);
+            var direct = Drain(reader, bibs, finished, out var version, out var design);
             var wait = Remaining(lastSent, interval, time);
             while (!direct && wait > TimeSpan.Zero)
             {
@@ -233,7 +262,8 @@ public sealed class LiveClient(string? raceId, string? bib)
                 try
                 {
                     await reader.WaitToReadAsync(either.Token).ConfigureAwait(false);
-                    direct = Drain(reader, bibs, finished, out var newer) || direct;
+                    direct = Drain(reader, bibs, finished, out var newer, out var redesigned) || direct;
+                    design |= redesigned;
                     version = Math.Max(version, newer);
                 }
                 catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
@@ -245,7 +275,17 @@ public sealed class LiveClient(string? raceId, string? bib)
             }
 
             lastSent = time.GetTimestamp();
-            await response.WriteAsync(LiveUpdates.Event(version, bibs, finished), aborted).ConfigureAwait(false);
+            if (design)
+            {
+                await response.WriteAsync(LiveUpdates.DesignEvent, aborted).ConfigureAwait(false);
+            }
+
+            if (version > 0)
+            {
+                await response.WriteAsync(LiveUpdates.Event(version, bibs, finished), aborted).ConfigureAwait(false);
+            }
+
+
             await response.Body.FlushAsync(aborted).ConfigureAwait(false);
             bibs.Clear();
             finished.Clear();
@@ -256,7 +296,7 @@ public sealed class LiveClient(string? raceId, string? bib)
     private static TimeSpan Remaining(long? lastSent, TimeSpan interval, TimeProvider time) =>
         lastSent is { } sent ? interval - time.GetElapsedTime(sent) : TimeSpan.Zero;
 
-    private static async Task<bool> WaitAsync(ChannelReader<(ResultsChange, bool)> reader, TimeSpan heartbeat, TimeProvider time, CancellationToken aborted)
+    private static async Task<bool> WaitAsync(ChannelReader<(ResultsChange?, bool)> reader, TimeSpan heartbeat, TimeProvider time, CancellationToken aborted)
     {
         using var timeout = new CancellationTokenSource(heartbeat, time);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(aborted, timeout.Token);
@@ -270,13 +310,20 @@ public sealed class LiveClient(string? raceId, string? bib)
         }
     }
 
-    private bool Drain(ChannelReader<(ResultsChange Change, bool Direct)> reader, List<string> bibs, List<string> finished, out long version)
+    private bool Drain(ChannelReader<(ResultsChange? Change, bool Direct)> reader, List<string> bibs, List<string> finished, out long version, out bool design)
     {
         var direct = false;
         version = 0;
+        design = false;
         while (reader.TryRead(out var item))
         {
             direct |= item.Direct;
+            if (item.Change is null)
+            {
+                design = true;
+                continue;
+            }
+
             version = Math.Max(version, item.Change.Version);
             Collect(item.Change.Bibs, bibs);
             Collect(item.Change.Finished, finished);
