@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Edge.Appliance.Results;
 using Edge.Appliance.Screens;
 using Edge.Appliance.Web;
@@ -147,13 +145,13 @@ public static class ScreensPage
         {
             var layout = form["layout"].ToString();
             var id = form["id"].ToString() is { Length: > 0 } given ? given : ScreenDesigns.NewId()[..16];
-            var json = Json(w =>
+            var json = ScreenJson.Json(w =>
             {
                 w.WriteString("id", id);
                 w.WriteString("name", form["name"].ToString());
                 w.WriteString("layout", layout);
-                Strings(w, "races", form["races"].Where(r => !string.IsNullOrEmpty(r)).Select(r => r!));
-                Strings(w, "fields", form["fields"].ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+                ScreenJson.Strings(w, "races", form["races"].Where(r => !string.IsNullOrEmpty(r)).Select(r => r!));
+                ScreenJson.Strings(w, "fields", form["fields"].ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
                 w.WriteNumber("textSize", Number(form["textSize"], "Text size"));
                 w.WriteStartObject("colours");
                 w.WriteString("foreground", form["foreground"].ToString());
@@ -165,7 +163,7 @@ public static class ScreensPage
                 w.WriteString("message", form["message"].ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
                 w.WriteString("logo", form["logo"].ToString().Trim());
                 w.WriteString("sponsor", form["sponsor"].ToString().Trim());
-                Strings(w, "parts", layout == "split" ? form["parts"].Select(p => p ?? "") : []);
+                ScreenJson.Strings(w, "parts", layout == "split" ? form["parts"].Select(p => p ?? "") : []);
             });
             var template = ScreenJson.ReadTemplate(json)!;
             await designs.SaveTemplateAsync(template, context.User.Who(), context.RequestAborted);
@@ -196,7 +194,7 @@ public static class ScreensPage
                 throw new ScreenDesignException("There is no such display (a revoked one stays revoked).");
             }
 
-            var display = ScreenJson.ReadDisplay(Json(w =>
+            var display = ScreenJson.ReadDisplay(ScreenJson.Json(w =>
             {
                 w.WriteString("id", id.Length > 0 ? id : ScreenDesigns.NewId());
                 w.WriteString("name", form["name"].ToString());
@@ -257,28 +255,4 @@ public static class ScreensPage
         int.TryParse(value.ToString().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 100_000
             ? n
             : throw new ScreenDesignException($"{what} is a whole number.");
-
-    private static string Json(Action<Utf8JsonWriter> write)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            write(w);
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> items)
-    {
-        w.WriteStartArray(name);
-        foreach (var item in items)
-        {
-            w.WriteStringValue(item);
-        }
-
-        w.WriteEndArray();
-    }
 }

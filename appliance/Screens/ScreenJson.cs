@@ -309,7 +309,8 @@ public static class ScreenJson
         return v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().ToList() : throw new ScreenDesignException($"{name} is a list.");
     }
 
-    private static string Json(Action<Utf8JsonWriter> write)
+    /// <summary>One JSON object, written by <paramref name="write"/> between its braces.</summary>
+    internal static string Json(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -322,7 +323,8 @@ public static class ScreenJson
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> items)
+    /// <summary>A property holding a list of strings.</summary>
+    internal static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> items)
     {
         w.WriteStartArray(name);
         foreach (var item in items)

@@ -419,13 +419,18 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         PublishTotals();
         batch.Clear();
         rejects.Clear();
+        PublishCommitted();
+        return true;
+    }
+
+    /// <summary>Tells waiters (the results service, correction requests) that entries up to the writer's last id are committed.</summary>
+    private void PublishCommitted()
+    {
         if (_writer!.NextId - 1 > LastId)
         {
             Interlocked.Exchange(ref _lastId, _writer.NextId - 1);
             Interlocked.Exchange(ref _committed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
-
-        return true;
     }
 
     /// <summary>
@@ -474,8 +479,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         _consoleSource ??= _writer!.OpenSource(ConsoleSource, "edge console", entry.ReceivedMs).Id;
         var stored = new long[1];
         _writer!.Append([entry with { SourceId = _consoleSource.Value, Sequence = _writer.NextId }], stored);
-        Interlocked.Exchange(ref _lastId, _writer.NextId - 1);
-        Interlocked.Exchange(ref _committed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        PublishCommitted();
         return stored[0];
     }
 
