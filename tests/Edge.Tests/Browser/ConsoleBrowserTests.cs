@@ -140,6 +140,9 @@ public class ConsoleBrowserTests(Chromium chromium)
             services.AddSingleton<Appliance.Ingest.TimeSourceProbe>(new FixedTimeSource(true));
         }, null, meet.Setting);
         await using var laptop = await chromium.ScreenAsync(box.Http.BaseAddress!.ToString());
+        // Start just after a minute turns on the box's clock, so the reads below all land in its current minute's bar.
+        var now = clock.GetUtcNow();
+        clock.Step(TimeSpan.FromSeconds(61 - now.Second) - TimeSpan.FromMilliseconds(now.Millisecond));
         var console = await SignInAsync(laptop);
         await Expect(console.Locator("#live")).ToContainTextAsync("No timing connection is open");
 
