@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Edge.Appliance.Meet;
 using Edge.Appliance.Results;
 
@@ -18,24 +19,54 @@ public static class Announcer
     /// </summary>
     public static List<Approaching> Approaching(RaceResults results, int max)
     {
-        var race = results.Race;
-        if (LastSplit(race) is not { } split)
+        if (LastSplit(results.Race) is not { } split)
         {
             return [];
         }
 
-        var coming = new List<Approaching>();
-        foreach (var row in results.Others)
+        var coming = new List<Approaching>(max);
+        foreach (var (row, due) in StillOut(results))
         {
-            if (row.Status == ParticipantStatus.OnCourse && row.LastLocation == split.Location && Projected(race, row) is { } approaching)
+            if (coming.Count == max || due is null)
             {
-                coming.Add(approaching);
+                break;
+            }
+
+            if (row.Status == ParticipantStatus.OnCourse && row.LastLocation == split.Location)
+            {
+                coming.Add(due);
             }
         }
 
-        coming.Sort((a, b) => a.ExpectedFinishMs.CompareTo(b.ExpectedFinishMs));
-        return coming.Count > max ? coming[..max] : coming;
+        return coming;
     }
+
+    private static readonly ConditionalWeakTable<RaceResults, IReadOnlyList<(ResultRow Row, Approaching? Due)>> StillOutLists = [];
+
+    /// <summary>
+    /// Everyone started and not finished in one race: those with a projected finish first, soonest due first, then
+    /// the rest by when they were last seen, then by bib. Worked out once per results (a snapshot's race is never
+    /// changed), however many screens and pages show it: the on-course list and the announcer share it.
+    /// </summary>
+    public static IReadOnlyList<(ResultRow Row, Approaching? Due)> StillOut(RaceResults results) =>
+        StillOutLists.GetValue(results, static r =>
+        {
+            var still = new List<(ResultRow Row, Approaching? Due, long At)>();
+            foreach (var row in r.Others)
+            {
+                if (row.Status is ParticipantStatus.Started or ParticipantStatus.OnCourse)
+                {
+                    var due = Projected(r.Race, row);
+                    still.Add((row, due, due?.ExpectedFinishMs ?? row.LastSeenMs ?? long.MaxValue));
+                }
+            }
+
+            still.Sort(static (a, b) =>
+                a.Due is null != b.Due is null ? (a.Due is null ? 1 : -1)
+                : a.At != b.At ? a.At.CompareTo(b.At)
+                : ResultsEngine.BibOrder.Compare(a.Row.Bib, b.Row.Bib));
+            return still.ConvertAll(s => (s.Row, s.Due));
+        });
 
     /// <summary>
     /// When a runner still out is due at the finish: their latest split plus the rest of the course at their average

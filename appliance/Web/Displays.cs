@@ -29,6 +29,7 @@ public static class Displays
     {
         app.MapGet("/d/{id}", Display);
         app.MapGet("/d/{id}/style.css", Style);
+        app.MapGet("/d/{id}/events", (HttpContext context, string id, ScreenStreams streams) => streams.StreamAsync(context, id));
         return app;
     }
 
@@ -43,14 +44,30 @@ public static class Displays
         var race = WebInput.Text(context.Request, "race", WebInput.MaxIdLength);
         // meet.json's displays keep the box-wide cycle; a template says its own.
         var cycle = template.BuiltIn ? options.Value.DisplayCycle : TimeSpan.FromSeconds(template.SecondsPerPage);
-        var shown = new Shown(display, template, set, race, cycle);
+        var shown = new Shown(display, template, set, race, cycle) { Pinned = context.Request.Query.ContainsKey("page") };
         context.Response.Headers["X-Style"] = StyleUrl(display.Id, template);
         // The announcer's clock is the box's time when the page is made: its pages are not kept.
-        var page = template.Layout == ScreenLayout.Announcer || template.Layout == ScreenLayout.Split
-            ? Render(snapshot, shown, number, fragment, time.GetUtcNow())
-            : cache.Get($"display|{id}|{set.Version}|{race}|{number}|{fragment}", snapshot, () => Render(snapshot, shown, number, fragment, time.GetUtcNow()));
+        var now = time.GetUtcNow();
+        // The box's time for the announcer's clock, fresh on every answer (a 304 too) while the fragment is shared.
+        context.Response.Headers["X-Now"] = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        // A fragment depends on the template, not the display: every screen showing one template shares its render.
+        // A whole announcer page carries its clock's time in the markup, so it is made for each request.
+        var page = fragment
+            ? Fragment(snapshot, set, display, template, race, number, cycle, now, cache)
+            : template.Layout is ScreenLayout.Announcer or ScreenLayout.Split
+                ? Render(snapshot, shown, number, fragment, now)
+                : cache.Get($"display|{id}|{set.Version}|{race}|{number}", snapshot, () => Render(snapshot, shown, number, fragment, now));
         return page.WriteAsync(context);
     }
+
+    /// <summary>
+    /// The main region of a screen, as its stream sends it: it depends on the template, not the display, so every
+    /// screen showing one template shares one render per results snapshot.
+    /// </summary>
+    public static CachedPage Fragment(
+        ResultsSnapshot snapshot, ScreenSet set, ScreenDisplay display, DisplayTemplate template, string? race, int number, TimeSpan cycle, DateTimeOffset now, PageCache cache) =>
+        cache.Get($"display-fragment|{template.Id}|{set.Version}|{race}|{number}", snapshot,
+            () => Render(snapshot, new Shown(display, template, set, race, cycle), number, fragment: true, now));
 
     /// <summary>
     /// <c>/d/{id}/style.css</c>: the template's colours and text size. Served from the box rather than inline, because
@@ -75,11 +92,15 @@ public static class Displays
     }
 
     /// <summary>The stylesheet's address, named by its content, so a screen fetches it again only when it changed.</summary>
-    private static string StyleUrl(string id, DisplayTemplate template) =>
+    public static string StyleUrl(string id, DisplayTemplate template) =>
         $"/d/{Uri.EscapeDataString(id)}/style.css?v={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(StyleSheet(template))).AsSpan(0, 6))}";
 
     /// <summary>A display as one request asks for it: the display and its template, the race its <c>?race=</c> narrows it to, the page cycle.</summary>
-    private sealed record Shown(ScreenDisplay Display, DisplayTemplate Template, ScreenSet Designs, string? RaceFilter, TimeSpan Cycle);
+    private sealed record Shown(ScreenDisplay Display, DisplayTemplate Template, ScreenSet Designs, string? RaceFilter, TimeSpan Cycle)
+    {
+        /// <summary>Asked for with <c>?page=</c>: the screen's stream stays on that page (a wall of screens, one page each).</summary>
+        public bool Pinned { get; init; }
+    }
 
     private static CachedPage Render(ResultsSnapshot snapshot, Shown shown, int number, bool fragment, DateTimeOffset now)
     {
@@ -92,8 +113,8 @@ public static class Displays
 
         var races = Races(snapshot, template, shown.RaceFilter);
         var pages = template.Layout == ScreenLayout.Split
-            ? Split(live, snapshot, shown, races, ref number, now)
-            : Body(live, snapshot, template, template.Name, races, shown.RaceFilter, ref number, now);
+            ? Split(live, snapshot, shown, races, ref number, now, stamp: !fragment)
+            : Body(live, snapshot, template, template.Name, races, shown.RaceFilter, ref number, now, stamp: !fragment);
         if (template.Sponsor is { } sponsor)
         {
             live.Add($"<img class=\"sponsor\" src=\"/media/{sponsor}.png\" alt=\"\">");
@@ -115,16 +136,12 @@ public static class Displays
         html.Add($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
         html.Add($"<title>{display.Name}</title><noscript><meta http-equiv=\"refresh\" content=\"{refresh}\"></noscript><style>{new Markup(Layout.DisplayStyle)}</style>");
         html.Add($"<link id=\"style\" rel=\"stylesheet\" href=\"{StyleUrl(display.Id, template)}\"></head><body>");
-        // A screen's stream follows one race only for meet.json's displays; a template's races can change under it.
-        var eventsRace = template.BuiltIn && races.Count == 1 && (template.Races.Count > 0 || shown.RaceFilter is not null) ? races[0].Race.Id : null;
-        var events = (eventsRace is { } id ? $"/events?race={Uri.EscapeDataString(id)}&v={snapshot.Version}" : $"/events?v={snapshot.Version}")
-            + $"&display={Uri.EscapeDataString(display.Id)}";
-        var cycling = pages > 0
-            ? string.Create(CultureInfo.InvariantCulture, $" data-cycle=\"{shown.Cycle.TotalSeconds:0.###}\" data-page=\"{number}\" data-pages=\"{pages}\"")
-            : "";
-        html.Add($"<div id=\"live\" data-src=\"{self}\" data-events=\"{events}\" data-poll=\"1\"{new Markup(cycling)}>");
+        // The screen's own stream sends each new fragment (ScreenStreams), its pages turning on the box's schedule.
+        var events = $"/d/{Uri.EscapeDataString(display.Id)}/events{WebInput.Query(("race", shown.RaceFilter), ("page", shown.Pinned ? number.ToString(CultureInfo.InvariantCulture) : null))}";
+        var paging = pages > 0 ? string.Create(CultureInfo.InvariantCulture, $" data-page=\"{number}\" data-pages=\"{pages}\"") : "";
+        html.Add($"<div id=\"live\" data-events=\"{events}\"{new Markup(paging)}>");
         html.Raw(live.ToString());
-        html.Add($"</div><p id=\"off\" hidden>Offline</p><script>{new Markup(Layout.LiveScript)}</script></body></html>");
+        html.Add($"</div><p id=\"off\" hidden>Offline</p><script>{new Markup(Layout.ScreenScript)}</script></body></html>");
         return CachedPage.FromHtml(snapshot, html, pages);
     }
 
@@ -145,7 +162,7 @@ public static class Displays
     }
 
     /// <summary>Renders one layout's main region and returns how many pages it cycles through (0: it does not cycle).</summary>
-    private static int Body(Html live, ResultsSnapshot snapshot, DisplayTemplate template, string title, List<RaceResults> races, string? filter, ref int number, DateTimeOffset now)
+    private static int Body(Html live, ResultsSnapshot snapshot, DisplayTemplate template, string title, List<RaceResults> races, string? filter, ref int number, DateTimeOffset now, bool stamp)
     {
         switch (template.Layout)
         {
@@ -161,7 +178,7 @@ public static class Displays
                 live.Add($"<h1>{title}</h1><p class=\"msg\">{template.Message}</p>");
                 return 0;
             case ScreenLayout.Announcer:
-                AnnouncerBoard(live, snapshot, title, races, now);
+                AnnouncerBoard(live, snapshot, title, races, now, stamp);
                 return 0;
             default:
                 live.Raw("<p class=\"none\">A split screen shows two other templates.</p>");
@@ -170,7 +187,7 @@ public static class Displays
     }
 
     /// <summary>Two templates side by side, each in half the width; they page together.</summary>
-    private static int Split(Html live, ResultsSnapshot snapshot, Shown shown, List<RaceResults> races, ref int number, DateTimeOffset now)
+    private static int Split(Html live, ResultsSnapshot snapshot, Shown shown, List<RaceResults> races, ref int number, DateTimeOffset now, bool stamp)
     {
         var pages = 0;
         live.Raw("<div class=\"split\">");
@@ -180,7 +197,7 @@ public static class Displays
             if (shown.Designs.Templates.TryGetValue(part, out var inner) && inner.Layout != ScreenLayout.Split)
             {
                 var n = number;
-                pages = Math.Max(pages, Body(live, snapshot, inner, inner.Name, Races(snapshot, inner, shown.RaceFilter), shown.RaceFilter, ref n, now));
+                pages = Math.Max(pages, Body(live, snapshot, inner, inner.Name, Races(snapshot, inner, shown.RaceFilter), shown.RaceFilter, ref n, now, stamp));
             }
             else
             {
@@ -382,12 +399,13 @@ public static class Displays
         }
 
         html.Raw("</p>");
-        var still = races
-            .SelectMany(r => r.Others.Where(o => o.Status is ParticipantStatus.Started or ParticipantStatus.OnCourse).Select(o => (Race: r.Race, Row: o, Due: Announcer.Projected(r.Race, o))))
-            .OrderBy(s => s.Due is null)
-            .ThenBy(s => s.Due?.ExpectedFinishMs ?? s.Row.LastSeenMs ?? long.MaxValue)
-            .ThenBy(s => s.Row.Bib, ResultsEngine.BibOrder)
-            .ToList();
+        var still = races.Count == 1
+            ? Announcer.StillOut(races[0])
+            : races.SelectMany(Announcer.StillOut)
+                .OrderBy(s => s.Due is null)
+                .ThenBy(s => s.Due?.ExpectedFinishMs ?? s.Row.LastSeenMs ?? long.MaxValue)
+                .ThenBy(s => s.Row.Bib, ResultsEngine.BibOrder)
+                .ToList();
         if (still.Count == 0)
         {
             html.Raw("<p class=\"none\">Nobody is out on the course.</p>");
@@ -397,8 +415,10 @@ public static class Displays
         var pages = (still.Count + perPage - 1) / perPage;
         number = (number - 1) % pages + 1;
         html.Raw("<table class=\"out\"><thead><tr><th class=\"w10\">Bib</th><th>Runner</th><th class=\"w24\">Last seen</th><th class=\"w20 r\">Expected finish</th></tr></thead><tbody>");
-        foreach (var (race, row, due) in still.Skip((number - 1) * perPage).Take(perPage))
+        for (var i = (number - 1) * perPage; i < Math.Min(still.Count, number * perPage); i++)
         {
+            var (row, due) = still[i];
+            var race = races.Count == 1 ? races[0].Race : races.First(r => r.Race.Id == row.RaceId).Race;
             html.Add($"<tr><td class=\"r\">{row.Bib}</td><td>{row.Name}{(races.Count > 1 ? " " : "")}<span class=\"s\">{(races.Count > 1 ? race.Name : "")}</span></td>");
             html.Add($"<td>{PointName(race, row.LastLocation)} <span class=\"s\">{(row.LastSeenMs is { } seen ? PhonePages.Clock(seen, snapshot.Meet) : "")}</span></td>");
             html.Add($"<td class=\"r\">{(due is null ? "–" : "~" + PhonePages.Clock(due.ExpectedFinishMs, snapshot.Meet))}</td></tr>");
@@ -409,12 +429,17 @@ public static class Displays
         return pages;
     }
 
-    private static void AnnouncerBoard(Html html, ResultsSnapshot snapshot, string title, List<RaceResults> races, DateTimeOffset now)
+    /// <summary>
+    /// Who is coming in and who just finished, under a clock. A whole page stamps the clock with the box's time
+    /// (<c>data-at</c>); a fragment, shared by every announcer screen, leaves that to the answer's <c>X-Now</c>.
+    /// </summary>
+    private static void AnnouncerBoard(Html html, ResultsSnapshot snapshot, string title, List<RaceResults> races, DateTimeOffset now, bool stamp)
     {
         var meet = snapshot.Meet;
         var nowMs = now.ToUnixTimeMilliseconds();
         var offsetMs = (long)meet.Event.TimeZone.GetUtcOffset(now).TotalMilliseconds;
-        html.Add($"<div class=\"top\"><h1>{title}</h1><div class=\"clock\"><span class=\"k\">Time</span><span id=\"clock\" data-at=\"{nowMs.ToString(CultureInfo.InvariantCulture)}\" data-offset=\"{offsetMs.ToString(CultureInfo.InvariantCulture)}\">{PhonePages.Clock(nowMs, meet)}</span></div></div>");
+        var at = stamp ? $" data-at=\"{nowMs.ToString(CultureInfo.InvariantCulture)}\"" : "";
+        html.Add($"<div class=\"top\"><h1>{title}</h1><div class=\"clock\"><span class=\"k\">Time</span><span id=\"clock\"{new Markup(at)} data-offset=\"{offsetMs.ToString(CultureInfo.InvariantCulture)}\">{PhonePages.Clock(nowMs, meet)}</span></div></div>");
         html.Raw("<section><h2>Coming in</h2>");
         var coming = races.SelectMany(r => Announcer.Approaching(r, AnnouncerRows)).OrderBy(a => a.ExpectedFinishMs).Take(AnnouncerRows).ToList();
         if (coming.Count == 0)

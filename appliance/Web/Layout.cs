@@ -58,30 +58,38 @@ public static class Layout
         "#off{position:fixed;right:1vw;bottom:1vh;margin:0;font-size:2.4vh;background:#a00000;color:#fff;padding:.3vh .8vw;border-radius:.5vh}#off[hidden]{display:none}";
 
     /// <summary>
-    /// Opens an EventSource and, on each change, fetches the main region as a fragment and swaps it in. Reconnects
-    /// by itself (the browser's EventSource does; a closed one is reopened after 5 s) and fetches again once the stream
-    /// is back; while it is down a display shows its <c>#off</c> mark. A <c>design</c> event (a screen's template
-    /// changed) fetches the fragment too, and its <c>X-Style</c> header swaps the <c>#style</c> sheet. Displays that cycle pages
-    /// advance every <c>data-cycle</c> seconds; displays also refresh every minute in case a change was missed. A
-    /// <c>#clock</c> element ticks every second on the box's time (its <c>data-at</c>, in the meet's <c>data-offset</c>),
-    /// whatever the screen's own clock says.
+    /// A phone page's script: opens an EventSource and, on each change, fetches the main region as a fragment
+    /// (revalidated by its ETag, so an unchanged one costs no body) and swaps it in when it differs; one fetch at a
+    /// time, and a change during a fetch fetches once more after it. Reconnects by itself (the browser's EventSource
+    /// does; a closed one is reopened after 5 s) and fetches again once the stream is back.
     /// </summary>
     public const string LiveScript =
         "(function(d,w){var m=d.getElementById('live');if(!m||!w.EventSource||!w.fetch)return;" +
-        "var g=function(a){return m.getAttribute(a)},s=g('data-src'),c=+g('data-cycle')||0,p=+g('data-page')||1,n=+g('data-pages')||1,b=0,a=0,h=0," +
-        "x=d.getElementById('off'),j=d.getElementById('style');" +
-        "function u(){return s+(s.indexOf('?')<0?'?':'&')+'fragment=1'+(c?'&page='+p:'')}" +
-        "function l(){if(b){a=1;return}b=1;fetch(u(),{cache:'no-store'}).then(function(r){" +
-        "if(r.status==404&&j){m.innerHTML='<p class=\"none\">This display was switched off.</p>';return}" +
-        "if(r.ok){n=+r.headers.get('X-Pages')||n;var v=r.headers.get('X-Style');if(v&&j&&j.getAttribute('href')!=v)j.setAttribute('href',v);return r.text()}})" +
-        ".then(function(t){if(t!=null)m.innerHTML=t}).catch(function(){}).then(function(){b=0;if(a){a=0;l()}})}" +
-        "function i(o){if(x)x.hidden=o}" +
-        "function o(){var e=new EventSource(g('data-events'));e.addEventListener('change',l);e.addEventListener('design',l);" +
-        "e.onopen=function(){i(true);if(h)l();h=1};" +
-        "e.onerror=function(){i(false);if(e.readyState==2){e.close();setTimeout(o,5000)}}}o();" +
-        "if(c)setInterval(function(){p=p%n+1;l()},c*1000);if(g('data-poll'))setInterval(l,60000);" +
-        "var z=0,y=0;function k(){var e=d.getElementById('clock');if(!e)return;var t=+e.getAttribute('data-at');" +
-        "if(t){z=t-Date.now();y=+e.getAttribute('data-offset')||0;e.removeAttribute('data-at')}" +
+        "var s=m.getAttribute('data-src'),b=0,a=0,h=0,L='';" +
+        "function l(){if(b){a=1;return}b=1;fetch(s+(s.indexOf('?')<0?'?':'&')+'fragment=1',{cache:'no-cache'})" +
+        ".then(function(r){if(r.ok)return r.text()}).then(function(t){if(t!=null&&t!=L){L=t;m.innerHTML=t}})" +
+        ".catch(function(){}).then(function(){b=0;if(a){a=0;l()}})}" +
+        "function o(){var e=new EventSource(m.getAttribute('data-events'));e.addEventListener('change',l);" +
+        "e.onopen=function(){if(h)l();h=1};e.onerror=function(){if(e.readyState==2){e.close();setTimeout(o,5000)}}}o()})(document,window)";
+
+    /// <summary>
+    /// A screen's script: its stream sends each new main region (<c>screen</c>: the box's time on the first line, then
+    /// the fragment), a new style sheet (<c>style</c>), or that the display is gone (<c>gone</c>). The browser's
+    /// EventSource reconnects by itself (a closed one is reopened after 5 s), and the box sends what is current at
+    /// once; while the stream is down the screen shows its <c>#off</c> mark. A <c>#clock</c> element ticks every
+    /// quarter second on the box's time (a whole page's <c>data-at</c>, then each event's), in the meet's
+    /// <c>data-offset</c>, whatever the screen's own clock says.
+    /// </summary>
+    public const string ScreenScript =
+        "(function(d,w){var m=d.getElementById('live');if(!m||!w.EventSource)return;" +
+        "var x=d.getElementById('off'),j=d.getElementById('style'),z=0,y=0;function i(o){if(x)x.hidden=o}" +
+        "function o(){var e=new EventSource(m.getAttribute('data-events'));" +
+        "e.addEventListener('screen',function(v){var t=v.data,n=t.indexOf('\\n');z=+t.slice(0,n)-Date.now();m.innerHTML=t.slice(n+1);k()});" +
+        "e.addEventListener('style',function(v){if(j&&j.getAttribute('href')!=v.data)j.setAttribute('href',v.data)});" +
+        "e.addEventListener('gone',function(){m.innerHTML='<p class=\"none\">This display was switched off.</p>'});" +
+        "e.onopen=function(){i(true)};e.onerror=function(){i(false);if(e.readyState==2){e.close();setTimeout(o,5000)}}}o();" +
+        "function k(){var e=d.getElementById('clock');if(!e)return;var t=+e.getAttribute('data-at');" +
+        "if(t){z=t-Date.now();e.removeAttribute('data-at')}y=+e.getAttribute('data-offset')||0;" +
         "var q=new Date(Date.now()+z+y),f=function(x){return(x<10?'0':'')+x};" +
         "e.textContent=f(q.getUTCHours())+':'+f(q.getUTCMinutes())+':'+f(q.getUTCSeconds())}k();setInterval(k,250)})(document,window)";
 

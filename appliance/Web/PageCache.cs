@@ -136,25 +136,41 @@ public sealed class PageCache
     /// <summary>More keys than this and the cache starts over: a few thousand pages are what a Pi can hold and a meet needs.</summary>
     public const int MaxEntries = 4_096;
 
-    private readonly ConcurrentDictionary<string, CachedPage> _pages = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _pages = new(StringComparer.Ordinal);
 
     public int Count => _pages.Count;
 
-    /// <summary>The cached page when it was rendered from <paramref name="dependency"/>; otherwise renders and keeps it.</summary>
+    /// <summary>
+    /// The cached page when it was rendered from <paramref name="dependency"/>; otherwise renders and keeps it. One
+    /// render per key and dependency: fifty screens asking for a new fragment at the same moment wait for the first.
+    /// </summary>
     public CachedPage Get(string key, object dependency, Func<CachedPage> render)
     {
-        if (_pages.TryGetValue(key, out var page) && page.DependencyId == CachedPage.IdOf(dependency))
+        var id = CachedPage.IdOf(dependency);
+        if (_pages.TryGetValue(key, out var entry) && entry.DependencyId == id)
         {
-            return page;
+            return entry.Page.Value;
         }
 
-        page = render();
         if (_pages.Count >= MaxEntries)
         {
             _pages.Clear();
         }
 
-        _pages[key] = page;
-        return page;
+        var fresh = new Entry(id, new Lazy<CachedPage>(render, LazyThreadSafetyMode.ExecutionAndPublication));
+        // Another request may have put this dependency's render in first: use that one.
+        var kept = _pages.AddOrUpdate(key, fresh, (_, existing) => existing.DependencyId == id ? existing : fresh);
+        try
+        {
+            return kept.Page.Value;
+        }
+        catch
+        {
+            // A render that threw is not kept (a Lazy caches its exception): the next request renders again.
+            _pages.TryRemove(new KeyValuePair<string, Entry>(key, kept));
+            throw;
+        }
     }
+
+    private sealed record Entry(long DependencyId, Lazy<CachedPage> Page);
 }

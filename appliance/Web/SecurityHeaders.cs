@@ -13,7 +13,7 @@ public static class SecurityHeaders
     public static string Policy { get; } =
         "default-src 'none'; " +
         $"style-src 'self' {Hash(Layout.PhoneStyle)} {Hash(Layout.DisplayStyle)} {Hash(WifiSign.SignStyle)} {Hash(Console.ConsoleLayout.ConsoleStyle)}; " +
-        $"script-src {Hash(Layout.LiveScript)} {Hash(Console.ConsoleLayout.ConsoleScript)}; " +
+        $"script-src {Hash(Layout.LiveScript)} {Hash(Layout.ScreenScript)} {Hash(Console.ConsoleLayout.ConsoleScript)}; " +
         "img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     public static Task Apply(HttpContext context, RequestDelegate next)

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using Edge.Appliance.Results;
-using Edge.Appliance.Screens;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +13,7 @@ namespace Edge.Appliance.Web;
 /// but intermediate refreshes, and the engine is never held up by a phone.
 /// </summary>
 public sealed partial class LiveUpdates(
-    ResultsService results, ScreenDesigns designs, IOptions<WebOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<LiveUpdates> logger) : BackgroundService
+    ResultsService results, IOptions<WebOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<LiveUpdates> logger) : BackgroundService
 {
     private readonly Lock _lock = new();
 
@@ -23,7 +22,7 @@ public sealed partial class LiveUpdates(
 
     public int Count => Volatile.Read(ref _clients).Length;
 
-    public LiveClient? Subscribe(string? raceId, string? bib, string? display = null)
+    public LiveClient? Subscribe(string? raceId, string? bib)
     {
         lock (_lock)
         {
@@ -32,7 +31,7 @@ public sealed partial class LiveUpdates(
                 return null;
             }
 
-            var client = new LiveClient(raceId, bib) { Display = display };
+            var client = new LiveClient(raceId, bib);
             _clients = [.. _clients, client];
             return client;
         }
@@ -46,19 +45,8 @@ public sealed partial class LiveUpdates(
         }
     }
 
-    /// <summary>Tells every screen a design changed; each fetches its own display again.</summary>
-    private void OnDesignChanged(ScreenSet set)
-    {
-        foreach (var client in Volatile.Read(ref _clients))
-        {
-            client.OfferDesign();
-        }
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        designs.Changed += OnDesignChanged;
-        using var unsubscribe = stoppingToken.Register(() => designs.Changed -= OnDesignChanged);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -86,8 +74,8 @@ public sealed partial class LiveUpdates(
     /// <summary>
     /// <c>GET /events?race=ID&amp;bib=BIB&amp;v=VERSION</c>: a server-sent event stream. Each <c>change</c> event carries
     /// the snapshot version (also its id) and the bibs that changed or finished; a comment every <c>Web:LiveHeartbeat</c> keeps
-    /// proxies and phones from closing an idle connection. A screen (<c>display=ID</c>) also gets a <c>design</c> event
-    /// when a template or display changed. A client that was away (its <c>Last-Event-ID</c>, or
+    /// proxies and phones from closing an idle connection (screens have their own stream, <see cref="ScreenStreams"/>).
+    /// A client that was away (its <c>Last-Event-ID</c>, or
     /// the <c>v</c> its page was rendered at, is not the current version) is told to refresh at once.
     /// </summary>
     public async Task StreamAsync(HttpContext context)
@@ -95,7 +83,6 @@ public sealed partial class LiveUpdates(
         var request = context.Request;
         var raceId = WebInput.Text(request, "race", WebInput.MaxIdLength);
         var bib = WebInput.Text(request, "bib", WebInput.MaxBibLength);
-        var display = WebInput.Text(request, "display", WebInput.MaxIdLength);
         var seen = WebInput.Long(request, "v");
         if (request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } lastId && long.TryParse(lastId, NumberStyles.None, CultureInfo.InvariantCulture, out var last))
         {
@@ -108,7 +95,7 @@ public sealed partial class LiveUpdates(
             throw new NotFoundException($"There is no race '{raceId}'.");
         }
 
-        var client = Subscribe(raceId is null ? null : meet.FindRace(raceId)!.Id, bib, display);
+        var client = Subscribe(raceId is null ? null : meet.FindRace(raceId)!.Id, bib);
         if (client is null)
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -152,8 +139,6 @@ public sealed partial class LiveUpdates(
             Unsubscribe(client);
         }
     }
-
-    internal const string DesignEvent = "event: design\ndata: {}\n\n";
 
     internal static string Event(long version, IReadOnlyCollection<string> bibs, IReadOnlyCollection<string> finished)
     {
@@ -203,24 +188,18 @@ public sealed class LiveClient(string? raceId, string? bib)
     /// <summary>Listed in one event at most; a page only needs to know whether to refresh.</summary>
     private const int MaxListed = 50;
 
-    private readonly Channel<(ResultsChange? Change, bool Direct)> _queue = Channel.CreateBounded<(ResultsChange?, bool)>(
+    private readonly Channel<(ResultsChange Change, bool Direct)> _queue = Channel.CreateBounded<(ResultsChange, bool)>(
         new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
+
+    /// <summary>Completed by <see cref="Offer"/> when a notice for this client's runner arrives while it coalesces.</summary>
+    private TaskCompletionSource? _directWaiter;
+
+    /// <summary>A notice for this client's runner is queued and not yet sent.</summary>
+    private volatile bool _directQueued;
 
     public string? RaceId { get; } = raceId;
 
     public string? Bib { get; } = bib;
-
-    /// <summary>The display id of a screen, which follows its design as well as results.</summary>
-    public string? Display { get; init; }
-
-    /// <summary>Queues a design notice for a screen; never blocks.</summary>
-    public void OfferDesign()
-    {
-        if (Display is not null)
-        {
-            _queue.Writer.TryWrite((null, true));
-        }
-    }
 
     /// <summary>Queues the change when it concerns this client; never blocks.</summary>
     public void Offer(ResultsChange change)
@@ -230,6 +209,13 @@ public sealed class LiveClient(string? raceId, string? bib)
         if (relevant)
         {
             _queue.Writer.TryWrite((change, direct));
+        }
+
+        if (direct)
+        {
+            _directQueued = true;
+            Interlocked.MemoryBarrier();
+            Volatile.Read(ref _directWaiter)?.TrySetResult();
         }
     }
 
@@ -252,39 +238,23 @@ public sealed class LiveClient(string? raceId, string? bib)
                 continue;
             }
 
-            var direct = Drain(reader, bibs, finished, out var version, out var design);
+            var direct = Drain(reader, bibs, finished, out var version);
             var wait = Remaining(lastSent, interval, time);
-            while (!direct && wait > TimeSpan.Zero)
+            if (!direct && wait > TimeSpan.Zero)
             {
-                // Coalesce: gather what else arrives during the rest of the interval, unless this runner's row changes.
-                using var timeout = new CancellationTokenSource(wait, time);
-                using var either = CancellationTokenSource.CreateLinkedTokenSource(aborted, timeout.Token);
-                try
-                {
-                    await reader.WaitToReadAsync(either.Token).ConfigureAwait(false);
-                    direct = Drain(reader, bibs, finished, out var newer, out var redesigned) || direct;
-                    design |= redesigned;
-                    version = Math.Max(version, newer);
-                }
-                catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
-                {
-                    break;
-                }
-
-                wait = Remaining(lastSent, interval, time);
+                // Coalesce: let the rest of the interval pass, then take everything that arrived meanwhile, unless
+                // this runner's own row changes first. A plain delay, not a cancelled wait: seven hundred streams
+                // coalescing ten times a second must not cost an exception each time.
+                await CoalesceAsync(wait, time, aborted).ConfigureAwait(false);
+                direct = Drain(reader, bibs, finished, out var newer) || direct;
+                version = Math.Max(version, newer);
             }
 
             lastSent = time.GetTimestamp();
-            if (design)
-            {
-                await response.WriteAsync(LiveUpdates.DesignEvent, aborted).ConfigureAwait(false);
-            }
-
             if (version > 0)
             {
                 await response.WriteAsync(LiveUpdates.Event(version, bibs, finished), aborted).ConfigureAwait(false);
             }
-
 
             await response.Body.FlushAsync(aborted).ConfigureAwait(false);
             bibs.Clear();
@@ -292,12 +262,44 @@ public sealed class LiveClient(string? raceId, string? bib)
         }
     }
 
+    /// <summary>
+    /// Waits out <paramref name="wait"/>; a client following one runner wakes early when a notice for that runner arrives
+    /// (<see cref="Offer"/> completes its waiter).
+    /// </summary>
+    private async Task CoalesceAsync(TimeSpan wait, TimeProvider time, CancellationToken aborted)
+    {
+        var delay = Task.Delay(wait, time, aborted);
+        if (Bib is not null)
+        {
+            var woken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            // A full fence: a direct notice queued before the waiter was set would not complete it, so look once after.
+            Interlocked.Exchange(ref _directWaiter, woken);
+            if (!_directQueued)
+            {
+                await Task.WhenAny(delay, woken.Task).ConfigureAwait(false);
+            }
+
+            Volatile.Write(ref _directWaiter, null);
+        }
+        else
+        {
+            await Task.WhenAny(delay).ConfigureAwait(false);
+        }
+
+        aborted.ThrowIfCancellationRequested();
+    }
+
     /// <summary>What is left of the interval since the last event; nothing before the first.</summary>
     private static TimeSpan Remaining(long? lastSent, TimeSpan interval, TimeProvider time) =>
         lastSent is { } sent ? interval - time.GetElapsedTime(sent) : TimeSpan.Zero;
 
-    private static async Task<bool> WaitAsync(ChannelReader<(ResultsChange?, bool)> reader, TimeSpan heartbeat, TimeProvider time, CancellationToken aborted)
+    private static async Task<bool> WaitAsync(ChannelReader<(ResultsChange, bool)> reader, TimeSpan heartbeat, TimeProvider time, CancellationToken aborted)
     {
+        if (reader.TryPeek(out _))
+        {
+            return true;
+        }
+
         using var timeout = new CancellationTokenSource(heartbeat, time);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(aborted, timeout.Token);
         try
@@ -310,20 +312,14 @@ public sealed class LiveClient(string? raceId, string? bib)
         }
     }
 
-    private bool Drain(ChannelReader<(ResultsChange? Change, bool Direct)> reader, List<string> bibs, List<string> finished, out long version, out bool design)
+    private bool Drain(ChannelReader<(ResultsChange Change, bool Direct)> reader, List<string> bibs, List<string> finished, out long version)
     {
         var direct = false;
         version = 0;
-        design = false;
+        _directQueued = false;
         while (reader.TryRead(out var item))
         {
             direct |= item.Direct;
-            if (item.Change is null)
-            {
-                design = true;
-                continue;
-            }
-
             version = Math.Max(version, item.Change.Version);
             Collect(item.Change.Bibs, bibs);
             Collect(item.Change.Finished, finished);

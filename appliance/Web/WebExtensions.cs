@@ -17,6 +17,8 @@ public static class WebExtensions
         builder.Services.AddSingleton<CaptivePortal>();
         builder.Services.AddSingleton<LiveUpdates>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveUpdates>());
+        builder.Services.AddSingleton<ScreenStreams>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ScreenStreams>());
         // Phones on a crowded hotspot: every byte counts, and the Pi has little CPU to spare, so gzip at its fastest.
         builder.Services.AddResponseCompression(options =>
         {

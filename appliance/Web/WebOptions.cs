@@ -14,6 +14,14 @@ public sealed class WebOptions
     /// </summary>
     public TimeSpan LiveInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often open screens (<c>/d/{id}</c>) are brought up to date (<see cref="ScreenStreams"/>): each template's
+    /// fragment is rendered once and sent to its screens when it changed. Shorter than <see cref="LiveInterval"/>: a
+    /// volunteer reads the finish screen as the runner crosses, and a screen is sent only what changed, while every
+    /// phone's refresh is a page of its own over Wi-Fi.
+    /// </summary>
+    public TimeSpan DisplayInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How often a quiet event stream gets a comment, so proxies and phones do not close it as idle.</summary>
     public TimeSpan LiveHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -83,6 +91,7 @@ public sealed class WebOptionsValidation : IValidateOptions<WebOptions>
     {
         var failures = new List<string>();
         Interval(failures, nameof(WebOptions.LiveInterval), options.LiveInterval, "race pages are told of changes at most this often");
+        Interval(failures, nameof(WebOptions.DisplayInterval), options.DisplayInterval, "screens are told of changes at most this often");
         Interval(failures, nameof(WebOptions.LiveHeartbeat), options.LiveHeartbeat, "a quiet event stream gets a comment this often");
         Interval(failures, nameof(WebOptions.DisplayCycle), options.DisplayCycle, "a leaderboard page stays up this long");
         if (options.MaxLiveClients is < 1 or > MostLiveClients)

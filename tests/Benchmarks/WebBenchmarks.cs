@@ -118,18 +118,28 @@ internal static partial class WebBenchmarks
 
     /// <summary>
     /// Finish-area screens and phones together: a 10,000-runner meet fed 1,000 reads/s by the simulator (bibs
-    /// 1..8,000), 200 displays on the box-wide stream and 500 phones on the race stream; 50 marked finish reads
-    /// (bibs 8,001..) 100 ms apart, each timed from the timer's socket to the event at every client; then each
-    /// display page's weight. Target: update p99 at most 250 ms, pages at most 50 KB.
+    /// 1..8,000), 200 screens (displays.json: 80 finish feeds, 60 leaderboards, 50 on-course lists, 10 announcers)
+    /// on their own streams, and 500 phones on the race page doing what its script does (on a change event, fetch
+    /// the fragment with If-None-Match, one fetch at a time). Then 50 finish reads over CTP01 (bibs 8,001..) 100 ms
+    /// apart: a screen's update is timed from the read leaving the timer's socket to the first event whose fragment
+    /// shows that runner (finish feeds and announcers show every new finisher); a phone's, to the end of the first
+    /// fetch after the change event that named the runner. Then each display page's weight.
+    /// Target: update p99 at most 250 ms, pages at most 50 KB.
     /// </summary>
     public static async Task Displays()
     {
-        const int displays = 200;
+        (string Template, string Layout, int Screens)[] kinds = [("finish", "finish", 80), ("leaders", "leaderboard", 60), ("oncourse", "onCourse", 50), ("announcer", "announcer", 10)];
         const int phones = 500;
         const int marked = 50;
         var meetDir = TempDir.Create("bench-displays-meet");
         var dataDir = TempDir.Create("bench-displays-data");
         WriteMeet(meetDir);
+        var screens = kinds.SelectMany(k => Enumerable.Range(0, k.Screens).Select(i => (Id: $"{k.Template}{i}", k.Template))).ToList();
+        File.WriteAllText(Path.Combine(meetDir, "displays.json"), JsonSerializer.Serialize(new
+        {
+            templates = kinds.Select(k => new { id = k.Template, name = k.Template, layout = k.Layout, races = new[] { "10k" } }),
+            displays = screens.Select(d => new { id = d.Id, name = d.Id, template = d.Template }),
+        }));
         using var box = new ProcessBox(dataDir, $"--Edge:MeetDir={meetDir}", "--Logging:LogLevel:Default=Warning");
         await box.StartAsync();
         var race = GeneratedRace.Generate(new RaceOptions { Participants = 8_000, Locations = ["start", "5k", "finish"] });
@@ -137,25 +147,59 @@ internal static partial class WebBenchmarks
         var feed = new Ctp01Client(race, new ClientOptions { Port = box.TimingPort, ReadsPerSecond = 1000 }).RunAsync(cts.Token);
         await Task.Delay(TimeSpan.FromSeconds(5));
         using var timer = await TimerConnection.ConnectAsync(box.TimingPort);
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 10_000 }) { BaseAddress = new Uri($"http://127.0.0.1:{box.HttpPort}") };
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 10_000, AutomaticDecompression = System.Net.DecompressionMethods.GZip })
+        { BaseAddress = new Uri($"http://127.0.0.1:{box.HttpPort}") };
         var readsBefore = (await box.StatusAsync()).GetProperty("reads").GetInt64();
         var clock = Stopwatch.StartNew();
-        var latencies = await MeasureAsync(http, displays + phones, i => i < displays ? "/events" : "/events?race=10k", async sent =>
+        var sent = new ConcurrentDictionary<string, long>();
+        var screenPages = screens.Select(d => new ScreenPage($"/d/{d.Id}/events", d.Template)).ToList();
+        var phonePages = Enumerable.Range(0, phones).Select(_ => new PhonePage("/events?race=10k", "/races/10k?fragment=1")).ToList();
+        using var stop = new CancellationTokenSource();
+        var running = screenPages.Select(c => Task.Run(() => c.RunAsync(http, sent, stop.Token)))
+            .Concat(phonePages.Select(c => Task.Run(() => c.RunAsync(http, sent, stop.Token)))).ToList();
+        while (screenPages.Any(c => !c.Open) || phonePages.Any(c => !c.Open))
         {
-            for (var k = 0; k < marked; k++)
+            if (running.FirstOrDefault(r => r.IsFaulted) is { } failed)
             {
-                var bib = (8_001 + k).ToString(CultureInfo.InvariantCulture);
-                sent[bib] = Stopwatch.GetTimestamp();
-                // After the simulated race's gun (15:00 UTC): a finish these runners' results show.
-                var at = (TimeSpan.FromHours(15) + TimeSpan.FromMinutes(40) + TimeSpan.FromSeconds(k)).ToString(@"hh\:mm\:ss\.ff", CultureInfo.InvariantCulture);
-                await timer.SendAsync([Line("finish", k + 1, bib, at)]);
-                await Task.Delay(100);
+                throw new InvalidOperationException("a stream failed to open", failed.Exception);
             }
-        }, (_, bib) => int.Parse(bib, CultureInfo.InvariantCulture) > 8_000);
+
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(1000);
+        var eventsBefore = screenPages.Sum(c => c.Events);
+        var bytesBefore = screenPages.Sum(c => c.Bytes);
+        var sending = Stopwatch.StartNew();
+        for (var k = 0; k < marked; k++)
+        {
+            var bib = (8_001 + k).ToString(CultureInfo.InvariantCulture);
+            sent[bib] = Stopwatch.GetTimestamp();
+            // After the simulated race's gun (15:00 UTC): a finish these runners' results show.
+            var at = (TimeSpan.FromHours(15) + TimeSpan.FromMinutes(40) + TimeSpan.FromSeconds(k)).ToString(@"hh\:mm\:ss\.ff", CultureInfo.InvariantCulture);
+            await timer.SendAsync([Line("finish", k + 1, bib, at)]);
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var seconds = sending.Elapsed.TotalSeconds;
+        await stop.CancelAsync();
+        await Task.WhenAll(running.Select(r => r.ContinueWith(_ => { })));
         var readsPerSecond = ((await box.StatusAsync()).GetProperty("reads").GetInt64() - readsBefore) / clock.Elapsed.TotalSeconds;
-        Report($"displays: {displays} display streams and {phones} phone streams while ingesting {readsPerSecond:N0} reads/s, {marked} finish reads", latencies, (displays + phones) * marked);
+        foreach (var kind in new[] { "finish", "announcer" })
+        {
+            var these = screenPages.Where(c => c.Template == kind).ToList();
+            Report($"displays: {these.Count} {kind} screens' updates while ingesting {readsPerSecond:N0} reads/s with {screens.Count} screens and {phones} phones, {marked} finish reads",
+                [.. these.SelectMany(c => c.Latencies)], these.Count * marked);
+        }
+
+        Console.WriteLine($"displays: screen events {(screenPages.Sum(c => c.Events) - eventsBefore) / seconds / screens.Count:F1}/s per screen, " +
+            $"{(screenPages.Sum(c => c.Bytes) - bytesBefore) / seconds / screens.Count / 1024:F1} KiB/s per screen (uncompressed) during the finish reads");
+        Report($"displays: {phones} race-page phones' updates (change event, then fragment fetched; Web:LiveInterval coalesces them), same run",
+            [.. phonePages.SelectMany(c => c.Latencies)], phones * marked);
+        Console.WriteLine($"displays: phones made {phonePages.Sum(c => c.Fetches):N0} fragment fetches, {phonePages.Sum(c => c.NotModified):N0} answered 304");
         var weights = new List<string>();
-        foreach (var path in (string[])["/d/benchfinish0", "/d/benchleaders0", "/d/benchoncourse0", "/d/benchannouncer0"])
+        foreach (var path in (string[])["/d/finish0", "/d/leaders0", "/d/oncourse0", "/d/announcer0"])
         {
             weights.Add($"{path} {(await http.GetByteArrayAsync(path)).Length:N0} B");
         }
@@ -165,6 +209,183 @@ internal static partial class WebBenchmarks
         await feed.ContinueWith(_ => { });
         TempDir.Delete(meetDir);
         TempDir.Delete(dataDir);
+    }
+
+    /// <summary>A screen on its stream: each <c>screen</c> event's fragment, searched for the marked runners.</summary>
+    private sealed class ScreenPage(string events, string template)
+    {
+        private readonly ConcurrentQueue<double> _latencies = new();
+        private readonly HashSet<string> _seen = [];
+
+        public string Template { get; } = template;
+
+        public volatile bool Open;
+
+        public int Events;
+
+        public long Bytes;
+
+        public IEnumerable<double> Latencies => _latencies;
+
+        public async Task RunAsync(HttpClient http, ConcurrentDictionary<string, long> sent, CancellationToken stop)
+        {
+            using var response = await http.GetAsync(events, HttpCompletionOption.ResponseHeadersRead, stop);
+            response.EnsureSuccessStatusCode();
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop));
+            Open = true;
+            var data = new StringBuilder();
+            var name = "";
+            while (await reader.ReadLineAsync(stop) is { } line)
+            {
+                Bytes += line.Length + 1;
+                if (line.StartsWith("event: ", StringComparison.Ordinal))
+                {
+                    name = line[7..];
+                }
+                else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    data.Append(line, 6, line.Length - 6).Append('\n');
+                }
+                else if (line.Length == 0 && name.Length > 0)
+                {
+                    if (name == "screen")
+                    {
+                        var now = Stopwatch.GetTimestamp();
+                        Events++;
+                        var html = data.ToString();
+                        foreach (var (bib, at) in sent)
+                        {
+                            if (!_seen.Contains(bib) && html.Contains($">{bib}<", StringComparison.Ordinal))
+                            {
+                                _seen.Add(bib);
+                                _latencies.Enqueue(Stopwatch.GetElapsedTime(at, now).TotalMilliseconds);
+                            }
+                        }
+                    }
+
+                    name = "";
+                    data.Clear();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A phone page as its script behaves: an event stream, and on each change one fragment fetch at a time (a change
+    /// during a fetch fetches again after it), with If-None-Match. A runner named by an event counts once, when the
+    /// first fetch started after that event ends.
+    /// </summary>
+    private sealed class PhonePage(string events, string fragment)
+    {
+        private readonly ConcurrentQueue<double> _latencies = new();
+        private readonly List<string> _waiting = [];
+        private readonly HashSet<string> _seen = [];
+        private readonly Lock _lock = new();
+        private bool _fetching;
+        private bool _again;
+        private string? _etag;
+
+        public volatile bool Open;
+
+        public IEnumerable<double> Latencies => _latencies;
+
+        public int Fetches;
+
+        public int NotModified;
+
+        public async Task RunAsync(HttpClient http, ConcurrentDictionary<string, long> sent, CancellationToken stop)
+        {
+            using var response = await http.GetAsync(events, HttpCompletionOption.ResponseHeadersRead, stop);
+            response.EnsureSuccessStatusCode();
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop));
+            Open = true;
+            while (await reader.ReadLineAsync(stop) is { } line)
+            {
+                if (!line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                using var data = JsonDocument.Parse(line[6..]);
+                lock (_lock)
+                {
+                    foreach (var list in new[] { "bibs", "finished" })
+                    {
+                        foreach (var item in data.RootElement.GetProperty(list).EnumerateArray())
+                        {
+                            if (item.GetString() is { } bib && sent.ContainsKey(bib) && _seen.Add(bib))
+                            {
+                                _waiting.Add(bib);
+                            }
+                        }
+                    }
+
+                    if (_fetching)
+                    {
+                        _again = true;
+                        continue;
+                    }
+
+                    _fetching = true;
+                }
+
+                _ = FetchAsync(http, sent, stop);
+            }
+        }
+
+        private async Task FetchAsync(HttpClient http, ConcurrentDictionary<string, long> sent, CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                string[] taken;
+                lock (_lock)
+                {
+                    taken = [.. _waiting];
+                    _waiting.Clear();
+                    _again = false;
+                }
+
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, fragment);
+                    if (_etag is not null)
+                    {
+                        request.Headers.TryAddWithoutValidation("If-None-Match", _etag);
+                    }
+
+                    using var answer = await http.SendAsync(request, stop);
+                    if (answer.StatusCode == System.Net.HttpStatusCode.NotModified)
+                    {
+                        Interlocked.Increment(ref NotModified);
+                    }
+                    else
+                    {
+                        await answer.Content.ReadAsByteArrayAsync(stop);
+                        _etag = answer.Headers.ETag?.ToString();
+                    }
+
+                    var now = Stopwatch.GetTimestamp();
+                    Interlocked.Increment(ref Fetches);
+                    foreach (var bib in taken)
+                    {
+                        _latencies.Enqueue(Stopwatch.GetElapsedTime(sent[bib], now).TotalMilliseconds);
+                    }
+                }
+                catch (Exception) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                lock (_lock)
+                {
+                    if (!_again)
+                    {
+                        _fetching = false;
+                        return;
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>Opens the streams, runs the sender, and returns each (client, bib) latency in milliseconds.</summary>

@@ -152,7 +152,7 @@ public class PhoneBrowserTests(Chromium chromium)
         await Expect(leaders.Locator("h2")).ToHaveTextAsync("10K · overall");
         await Chromium.ScreenshotAsync(leaders, "display-leaderboard", fullPage: false);
 
-        await WaitForLiveClientsAsync(box, 4);
+        await WaitForScreensAsync(box, 4);
         await feed.ReadAsync("finish", "104", "08:46:00.00");
         await Expect(finish.Locator("table.huge tbody tr").First).ToContainTextAsync("José Núñez", new LocatorAssertionsToContainTextOptions { Timeout = 5000 });
         await Expect(finish.Locator("table.huge tbody tr").First).ToContainTextAsync("0:45:57.00");
@@ -191,6 +191,17 @@ public class PhoneBrowserTests(Chromium chromium)
     /// <summary>Nothing wider than the phone: no sideways scrolling on a 360 px screen.</summary>
     private static async Task AssertFitsAsync(IPage page) =>
         Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 360, $"{page.Url} is wider than 360 px");
+
+    private static async Task WaitForScreensAsync(TestBox box, int count)
+    {
+        var streams = box.Services.GetRequiredService<ScreenStreams>();
+        var clock = Stopwatch.StartNew();
+        while (streams.Count < count)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{streams.Count} screens' streams open, expected {count}");
+            await Task.Delay(10);
+        }
+    }
 
     private static async Task WaitForLiveClientsAsync(TestBox box, int count)
     {

@@ -120,20 +120,28 @@ public class ScreenDesignTests
     }
 
     [Fact]
-    public async Task A_screen_stream_is_told_of_a_design_change_and_a_phone_stream_is_not()
+    public async Task A_screen_stream_sends_the_new_design_and_a_phone_stream_hears_nothing_of_it()
     {
         using var meet = ScreenSupport.Meet();
         await using var box = await TestBox.StartAsync(null, meet.Setting);
         using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
         await ScreenSupport.SaveTemplateAsync(timer, Finish);
         var id = await ScreenSupport.CreateDisplayAsync(timer, "Arch screen", "big-finish");
-        using var screen = await SseReader.OpenAsync(box.Http, $"/events?display={id}");
+        using var screen = await SseReader.OpenAsync(box.Http, $"/d/{id}/events");
         using var phone = await SseReader.OpenAsync(box.Http, "/events?race=5k");
-        await Task.Delay(300);
+        // An opened stream gets what the screen shows now: its style sheet and its fragment, the box's time first.
+        var style = await screen.WaitForAsync(e => e.Event == "style", TimeSpan.FromSeconds(2));
+        Assert.StartsWith($"/d/{id}/style.css?v=", style.Data, StringComparison.Ordinal);
+        var first = await screen.WaitForAsync(e => e.Event == "screen", TimeSpan.FromSeconds(2));
+        var lines = first.Data.Split('\n', 2);
+        Assert.InRange(long.Parse(lines[0], System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddSeconds(-5).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Assert.Contains("<h1>Big finish</h1>", lines[1], StringComparison.Ordinal);
+
         await ScreenSupport.SaveTemplateAsync(timer, Finish.Replace("Big finish", "Bigger", StringComparison.Ordinal));
-        await screen.WaitForAsync(e => e.Event == "design", TimeSpan.FromSeconds(2));
+        var changed = await screen.WaitForAsync(e => e.Event == "screen", TimeSpan.FromSeconds(2));
+        Assert.Contains("<h1>Bigger</h1>", changed.Data, StringComparison.Ordinal);
         var seen = new List<string>();
-        // The phone's stream goes quiet (its reader times out) without a design event.
+        // The phone's stream goes quiet (its reader times out): a screen's design is nothing to a phone.
         var quiet = await Record.ExceptionAsync(async () =>
         {
             while (await phone.NextAsync(TimeSpan.FromMilliseconds(700)) is { } e)
@@ -142,7 +150,11 @@ public class ScreenDesignTests
             }
         });
         Assert.IsAssignableFrom<OperationCanceledException>(quiet);
-        Assert.DoesNotContain("design", seen);
+        Assert.DoesNotContain(seen, e => e != "message");
+
+        // Revoked: the open screen is told at once that its address is gone.
+        await timer.DoAsync("/admin/screens", "/admin/screens/revoke", ("id", id));
+        await screen.WaitForAsync(e => e.Event == "gone", TimeSpan.FromSeconds(2));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public class DisplayTests(RaceScenario.Fixture race) : IClassFixture<RaceScenari
             var html = await Http.GetStringAsync($"/d/{id}");
             Assert.Contains("html,body{margin:0;height:100%;background:#000;color:#fff", html);
             Assert.Contains("<noscript><meta http-equiv=\"refresh\" content=\"10\"></noscript>", html);
-            Assert.Contains("data-poll=\"1\"", html);
+            Assert.Contains($"data-events=\"/d/{id}/events\"", html);
             Assert.Contains("new EventSource(", html);
         }
     }
@@ -39,7 +39,7 @@ public class DisplayTests(RaceScenario.Fixture race) : IClassFixture<RaceScenari
         Assert.Contains("<h2>10K · overall</h2>", first);
         Assert.True(PhonePageTests.Ordered(first, ">1</td><td>Ann Lee", ">2</td><td>Zoë Ångström", ">3</td><td>Annie Leeds"), first);
         Assert.Contains("<td>Zoë Ångström <span class=\"s\">#101 Seattle, WA</span></td><td class=\"r w24\"><span class=\"k\">Gun</span>0:42:12.14</td><td class=\"r o w16\"><span class=\"k\">Chip</span>0:42:07.43</td>", first);
-        Assert.Contains("data-cycle=\"10\" data-page=\"1\" data-pages=\"3\"", first);
+        Assert.Contains("data-page=\"1\" data-pages=\"3\"", first);
         Assert.Contains($"<noscript><meta http-equiv=\"refresh\" content=\"10;url=/d/{TestMeet.LeaderDisplay}?page=2\"></noscript>", first);
 
         var women = await Http.GetStringAsync($"/d/{TestMeet.LeaderDisplay}?page=2");

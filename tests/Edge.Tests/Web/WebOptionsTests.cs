@@ -87,6 +87,7 @@ public class WebOptionsTests
         var result = new WebOptionsValidation().Validate(null, new WebOptions
         {
             LiveInterval = TimeSpan.Zero,
+            DisplayInterval = TimeSpan.Zero,
             LiveHeartbeat = TimeSpan.Zero,
             DisplayCycle = TimeSpan.Zero,
             MaxLiveClients = 0,
@@ -98,7 +99,7 @@ public class WebOptionsTests
             HostNames = "a b",
         });
         Assert.True(result.Failed);
-        Assert.Equal(["Web:LiveInterval", "Web:LiveHeartbeat", "Web:DisplayCycle", "Web:MaxLiveClients", "Web:MaxRequestBodyBytes",
+        Assert.Equal(["Web:LiveInterval", "Web:DisplayInterval", "Web:LiveHeartbeat", "Web:DisplayCycle", "Web:MaxLiveClients", "Web:MaxRequestBodyBytes",
                 "Web:MaxRequestHeadersBytes", "Web:MaxRequestHeaders", "Web:MaxConnections", "Web:RequestHeadersTimeout", "Web:HostNames"],
             result.Failures!.Select(f => f[..f.IndexOf(' ', StringComparison.Ordinal)]));
     }
