@@ -53,15 +53,17 @@ public static class IofResultListParser
             CloseInput = false,
         };
         XmlReader? reader = null;
+        Document? document = null;
         try
         {
             reader = XmlReader.Create(stream, settings);
-            return new Document(reader, options.MaxDepth).ReadResultList();
+            document = new Document(reader, options.MaxDepth);
+            return document.ReadResultList();
         }
         catch (XmlException e)
         {
             var line = e.LineNumber > 0 ? e.LineNumber : reader is IXmlLineInfo info && info.LineNumber > 0 ? info.LineNumber : (int?)null;
-            throw new IofParseException(Plain(e, options), line);
+            throw new IofParseException(Plain(e, options, document?.AfterRoot == true), line);
         }
         finally
         {
@@ -70,7 +72,7 @@ public static class IofResultListParser
     }
 
     /// <summary>XmlReader's messages for the ways a file goes wrong, in a timer's words, without its position suffix.</summary>
-    private static string Plain(XmlException e, IofParseOptions options)
+    private static string Plain(XmlException e, IofParseOptions options, bool afterRoot)
     {
         var m = e.Message;
         var at = m.IndexOf(" Line ", StringComparison.Ordinal);
@@ -84,7 +86,7 @@ public static class IofResultListParser
         {
             _ when Has("DTD is prohibited") =>
                 "the file holds a DOCTYPE (a DTD with entities); IOF XML never does, and it is refused so entities cannot expand or reach outside files",
-            _ when Has("Unexpected end of file") =>
+            _ when Has("Unexpected end of file") || Has("unclosed literal string") =>
                 "the file ends before its elements are closed: it is truncated (read while the exporter was still writing it?)",
             _ when Has("Root element is missing") => "the file is empty or holds no XML element",
             _ when Has("MaxCharactersInDocument") =>
@@ -92,8 +94,7 @@ public static class IofResultListParser
             _ when Has("does not support") && Has("encoding") => $"{m.TrimEnd('.')}: save the export as UTF-8 or windows-1252",
             _ when Has("Invalid character in the given encoding") =>
                 "a byte is not text in the encoding the file declares (an export saved in another encoding than its <?xml encoding=...?> says?)",
-            _ when Has("multiple root elements") || Has("Data at the root level is invalid") =>
-                "there is more after the ResultList closes (two exports written into one file?)",
+            _ when afterRoot => $"there is more after the ResultList closes (two exports written into one file?): {m}",
             _ => $"not well-formed XML: {m}",
         };
     }
@@ -104,6 +105,9 @@ public static class IofResultListParser
         private readonly IXmlLineInfo? _lines = reader as IXmlLineInfo;
 
         public int? Line => _lines is { } l && l.HasLineInfo() ? l.LineNumber : null;
+
+        /// <summary>True once the root element has been read whole: what follows can only be refused.</summary>
+        public bool AfterRoot { get; private set; }
 
         /// <summary>The line of the element whose text <see cref="Text"/> last read (the reader is past it by then).</summary>
         private int? _valueLine;
@@ -231,6 +235,7 @@ public static class IofResultListParser
 
         private IofClass ReadClass()
         {
+            var line = Line;
             string? id = null, name = null, shortName = null;
             ReadChildren(child =>
             {
@@ -249,7 +254,7 @@ public static class IofResultListParser
                         return false;
                 }
             });
-            return new IofClass(id, name ?? shortName ?? throw Error("a Class has neither a Name nor a ShortName"), shortName);
+            return new IofClass(id, name ?? shortName ?? throw new IofParseException("a Class has neither a Name nor a ShortName", line), shortName);
         }
 
         private IofCourse ReadCourse()
@@ -363,6 +368,7 @@ public static class IofResultListParser
 
         private IofPersonResult ReadResult(IofClass? cls)
         {
+            var line = Line;
             string? bib = null, card = null;
             DateTimeOffset? start = null, finish = null;
             double? time = null, behind = null;
@@ -411,7 +417,7 @@ public static class IofResultListParser
             });
             var where = cls is null ? "" : $" in class {Shown(cls.Name)}";
             return new IofPersonResult(new IofPerson(null, null, null), null, bib, start, finish, time, behind, position,
-                status ?? throw Error($"a Result{where} has no Status (the one part a Result must have)"), card, splits);
+                status ?? throw new IofParseException($"a Result{where} has no Status (the one part a Result must have)", line), card, splits);
         }
 
         private IofSplitTime ReadSplit()
@@ -496,6 +502,11 @@ public static class IofResultListParser
         /// <summary>Moves to the next node, refusing nesting deeper than the bound (XmlReader itself has none).</summary>
         private bool Next()
         {
+            if (reader.Depth == 0 && (reader.NodeType == XmlNodeType.EndElement || (reader.NodeType == XmlNodeType.Element && reader.IsEmptyElement)))
+            {
+                AfterRoot = true;
+            }
+
             var more = reader.Read();
             if (more && reader.NodeType == XmlNodeType.Element && reader.Depth >= maxDepth)
             {

@@ -37,23 +37,22 @@ public static class TeamScoring
             for (var i = 0; i < cls.Persons.Count; i++)
             {
                 var person = cls.Persons[i];
-                if (OrganisationKey(person.Organisation) is not { } org || scores[i] is not { } score)
+                if (OrganisationKey(person.Organisation) is not { } org)
                 {
                     continue;
                 }
 
-                // wiol-team counts only positive scores (past 94th, worldcup points are zero and below).
-                if (team.Scheme == TeamScheme.WiolTeam && score <= 0)
-                {
-                    continue;
-                }
-
+                // A team whose members have no score is still listed, unranked.
                 if (!members.TryGetValue(org, out var entry))
                 {
                     members[org] = entry = (person.Organisation!, []);
                 }
 
-                entry.Scores.Add(new TeamScorer(key, person, score));
+                // wiol-team counts only positive scores (past 94th, worldcup points are zero and below).
+                if (scores[i] is { } score && (team.Scheme == TeamScheme.AwtTeam || score > 0))
+                {
+                    entry.Scores.Add(new TeamScorer(key, person, score));
+                }
             }
         }
 
