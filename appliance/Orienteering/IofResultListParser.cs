@@ -528,14 +528,24 @@ public static class IofResultListParser
 
             var name = reader.LocalName;
             _valueLine = Line;
-            var text = new StringBuilder();
             var depth = reader.Depth;
+            string? first = null;
+            StringBuilder? more = null;
             while (Next() && reader.Depth > depth)
             {
                 switch (reader.NodeType)
                 {
                     case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.SignificantWhitespace:
-                        text.Append(reader.Value);
+                        // Almost always one text node: a builder only for text split by comments or CDATA.
+                        if (first is null)
+                        {
+                            first = reader.Value;
+                        }
+                        else
+                        {
+                            (more ??= new StringBuilder(first)).Append(reader.Value);
+                        }
+
                         break;
                     case XmlNodeType.Element:
                         throw Error($"<{name}> holds an element <{reader.LocalName}> where text belongs");
@@ -543,7 +553,7 @@ public static class IofResultListParser
             }
 
             Next();
-            return text.ToString().Trim();
+            return (more?.ToString() ?? first ?? "").Trim();
         }
 
         private static string? Optional(string? text) => string.IsNullOrEmpty(text) ? null : text;
