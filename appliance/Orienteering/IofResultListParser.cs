@@ -41,6 +41,9 @@ public static class IofResultListParser
     public static IofResultList Parse(Stream stream, IofParseOptions? options = null)
     {
         options ??= IofParseOptions.Default;
+        // XmlReaderSettings reads 0 as "no limit": a bound must be a bound.
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxCharacters, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDepth, 2);
         var settings = new XmlReaderSettings
         {
             DtdProcessing = DtdProcessing.Prohibit,
@@ -104,13 +107,13 @@ public static class IofResultListParser
     {
         private readonly IXmlLineInfo? _lines = reader as IXmlLineInfo;
 
+        /// <summary>The line of the element whose text <see cref="Text"/> last read (the reader is past it by then).</summary>
+        private int? _valueLine;
+
         public int? Line => _lines is { } l && l.HasLineInfo() ? l.LineNumber : null;
 
         /// <summary>True once the root element has been read whole: what follows can only be refused.</summary>
         public bool AfterRoot { get; private set; }
-
-        /// <summary>The line of the element whose text <see cref="Text"/> last read (the reader is past it by then).</summary>
-        private int? _valueLine;
 
         private IofParseException Error(string problem) => new(problem, Line);
 
@@ -125,11 +128,11 @@ public static class IofResultListParser
 
             if (reader.LocalName != "ResultList" || reader.NamespaceURI != Namespace)
             {
-                var ns = reader.NamespaceURI.Length == 0 ? "no namespace" : $"namespace '{reader.NamespaceURI}'";
+                var ns = reader.NamespaceURI.Length == 0 ? "no namespace" : $"namespace '{Shown(reader.NamespaceURI)}'";
                 var hint = reader.LocalName == "ResultList" && reader.NamespaceURI.Length == 0
                     ? " (an IOF XML 2.0 export? choose XML 3.0 in the export settings)"
                     : "";
-                throw Error($"not an IOF XML 3.0 ResultList: root is <{reader.LocalName}> in {ns}, expected <ResultList> in namespace '{Namespace}'{hint}");
+                throw Error($"not an IOF XML 3.0 ResultList: root is <{Shown(reader.LocalName)}> in {ns}, expected <ResultList> in namespace '{Namespace}'{hint}");
             }
 
             var status = reader.GetAttribute("status") switch
@@ -137,7 +140,7 @@ public static class IofResultListParser
                 null or "Complete" => IofListStatus.Complete,
                 "Delta" => IofListStatus.Delta,
                 "Snapshot" => IofListStatus.Snapshot,
-                var other => throw Error($"ResultList status '{other}' must be Complete, Delta or Snapshot"),
+                var other => throw Error($"ResultList status '{Shown(other)}' must be Complete, Delta or Snapshot"),
             };
             DateTimeOffset? createTime = null;
             if (reader.GetAttribute("createTime") is { } ct)
@@ -548,7 +551,7 @@ public static class IofResultListParser
 
                         break;
                     case XmlNodeType.Element:
-                        throw Error($"<{name}> holds an element <{reader.LocalName}> where text belongs");
+                        throw Error($"<{name}> holds an element <{Shown(reader.LocalName)}> where text belongs");
                 }
             }
 
@@ -590,10 +593,10 @@ public static class IofResultListParser
                 : throw ValueError($"{what} '{Shown(text)}' is not a date and time like 2026-05-02T10:00:00+01:00");
         }
 
-        /// <summary>Text from the file as a message shows it: at most 40 characters, control characters escaped.</summary>
+        /// <summary>Text from the file as a message shows it: at most 80 characters, control characters escaped.</summary>
         private static string Shown(string text)
         {
-            var cut = text.Length > 40 ? text[..40] + "…" : text;
+            var cut = text.Length > 80 ? text[..80] + "…" : text;
             return string.Concat(cut.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
         }
     }
