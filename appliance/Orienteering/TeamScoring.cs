@@ -113,6 +113,8 @@ public static class TeamScoring
 
         for (var i = 0; i < Math.Max(a.Count, b.Count); i++)
         {
+            // §3's "runs out of scorers first". With equal totals of positive scores it is never reached (scorers that
+            // match another team's and then stop make a smaller total); it is kept as the rule states it.
             if (i >= a.Count || i >= b.Count)
             {
                 return i >= a.Count ? 1 : -1;
