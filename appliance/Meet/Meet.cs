@@ -1,3 +1,5 @@
+using Edge.Appliance.Orienteering;
+
 namespace Edge.Appliance.Meet;
 
 /// <summary>
@@ -20,6 +22,9 @@ public sealed record Meet(
 
     /// <summary>The timer's console (meet.json <c>console</c>).</summary>
     public ConsoleSettings Console { get; init; } = ConsoleSettings.None;
+
+    /// <summary>How orienteering results are scored (meet.json <c>orienteering</c>).</summary>
+    public OrienteeringSettings Orienteering { get; init; } = OrienteeringSettings.None;
 
     public Race? FindRace(string id) => Races.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
 }

@@ -12,7 +12,7 @@ namespace Edge.Appliance.Meet;
 /// <c>meet.json</c> on a laptop can find it; the first problem found is reported. The loader is total: whatever
 /// the folder holds, <see cref="Load"/> returns a meet or throws a <see cref="MeetException"/>, nothing else.
 /// </summary>
-public static class MeetLoader
+public static partial class MeetLoader
 {
     public const string MeetFile = "meet.json";
     public const string DefaultParticipantsFile = "participants.csv";
@@ -24,7 +24,7 @@ public static class MeetLoader
 
     // The fields each object of meet.json may hold; any other is an error (a misspelled "timezone" would
     // otherwise place every time hours off). Comments (// and /* */) are the way to annotate the file.
-    private static readonly string[] RootFields = ["event", "races", "ageGroups", "participants", "wifi", "displays", "cloud", "console"];
+    private static readonly string[] RootFields = ["event", "races", "ageGroups", "participants", "wifi", "displays", "cloud", "console", "orienteering"];
     private static readonly string[] EventFields = ["name", "date", "timeZone", "id"];
     private static readonly string[] RaceFields = ["id", "name", "distanceKm", "rankBy", "gun", "timingPoints", "minimumTime"];
     private static readonly string[] GunFields = ["location", "time"];
@@ -72,7 +72,11 @@ public static class MeetLoader
             var displays = ReadDisplays(json, root, races);
             _ = json.Object(root, "cloud", "cloud", CloudFields);
             var participants = ReadRoster(json, root, meetDir, races);
-            return new Meet(meetEvent, races, ageGroups, participants, wifi, displays) { Console = ReadConsole(json, root) };
+            return new Meet(meetEvent, races, ageGroups, participants, wifi, displays)
+            {
+                Console = ReadConsole(json, root),
+                Orienteering = ReadOrienteering(json, root),
+            };
         }
     }
 
@@ -699,7 +703,7 @@ public static class MeetLoader
         }
 
         /// <summary>The known name a misspelling most likely meant: the same name in another case, else the closest by edit distance.</summary>
-        private static string? Nearest(string name, IReadOnlyList<string> known)
+        public static string? Nearest(string name, IReadOnlyList<string> known)
         {
             if (known.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)) is { } sameLetters)
             {

@@ -23,6 +23,7 @@ var benchmarks = new Dictionary<string, Func<Task>>
     ["sync-drain"] = SyncBenchmarks.Drain,
     ["sync-memory"] = SyncBenchmarks.Memory,
     ["sync-ingest"] = SyncBenchmarks.Ingest,
+    ["orienteering-parse"] = OrienteeringBenchmarks.Parse,
 };
 if (which != "all" && !benchmarks.ContainsKey(which))
 {
