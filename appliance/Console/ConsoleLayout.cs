@@ -23,6 +23,7 @@ public static class ConsoleLayout
         "svg{display:block;width:100%;max-width:480px;height:auto;background:#f4f4f4;border:1px solid #999}" +
         "" +
         ".code{font:700 1.6em ui-monospace,monospace;letter-spacing:.08em}.qr{width:260px;max-width:100%;height:auto;border:8px solid #fff;outline:2px solid #000}" +
+        ".pv{width:320px;max-width:100%;aspect-ratio:16/9;overflow:hidden;background:#000;outline:2px solid #000;margin:.5em 0}.pv iframe{width:1920px;height:1080px;border:0;transform:scale(.16667);transform-origin:0 0}" +
         "td form{margin:0}td button{min-height:38px;padding:4px 10px}.void{text-decoration:line-through;color:#555}";
 
     /// <summary>

@@ -41,7 +41,9 @@ public static class ScreensPage
             var url = $"{BoxAddress.Home(context).TrimEnd('/')}/d/{Uri.EscapeDataString(d.Id)}";
             var shows = set.Templates.TryGetValue(d.TemplateId, out var t) ? t.Name : "(its template is gone)";
             html.Add($"<div class=\"card\"><h3>{d.Name}</h3><p>Shows <b>{shows}</b>{(d.BuiltIn ? " · from meet.json" : "")}</p>");
-            html.Add($"<p><a href=\"/d/{Uri.EscapeDataString(d.Id)}\" target=\"_blank\" rel=\"noopener\">{url}</a> (open it to preview)</p>");
+            html.Add($"<p><a href=\"/d/{Uri.EscapeDataString(d.Id)}\" target=\"_blank\" rel=\"noopener\">{url}</a></p>");
+            // The screen itself, live, at a sixth of 1920x1080: what the TV shows, as it changes.
+            html.Add($"<div class=\"pv\"><iframe src=\"/d/{Uri.EscapeDataString(d.Id)}\" title=\"Live preview of {d.Name}\" loading=\"lazy\" tabindex=\"-1\"></iframe></div>");
             html.Add($"<img class=\"qr\" src=\"/admin/screens/qr?display={Uri.EscapeDataString(d.Id)}\" alt=\"QR code of {url}\">");
             if (timer)
             {

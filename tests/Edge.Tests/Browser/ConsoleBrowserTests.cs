@@ -17,7 +17,7 @@ public class ConsoleBrowserTests(Chromium chromium)
     private static TestMeet Meet() =>
         TestMeet.Create(TestMeet.StandardJson().Replace("\"races\":", ConsoleClient.MeetSection + "\n  \"races\":", StringComparison.Ordinal), TestMeet.SmallRoster);
 
-    private static async Task<IPage> SignInAsync(IBrowserContext context)
+    internal static async Task<IPage> SignInAsync(IBrowserContext context)
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync("/admin");

@@ -42,6 +42,31 @@ public class TemplateBrowserTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task The_console_previews_each_display_live_as_its_screen_shows_it()
+    {
+        using var meet = ScreenSupport.Meet();
+        await using var box = await TestBox.StartAsync(null, meet.Setting);
+        using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
+        await ScreenSupport.SaveTemplateAsync(timer, Template);
+        var id = await ScreenSupport.CreateDisplayAsync(timer, "Arch", "arch");
+
+        await using var laptop = await chromium.FullHdScreenAsync(box.Http.BaseAddress!.ToString());
+        var console = await ConsoleBrowserTests.SignInAsync(laptop);
+        await console.GotoAsync("/admin/screens");
+        var preview = console.FrameLocator($"iframe[src='/d/{id}']");
+        await Expect(preview.Locator("h1")).ToHaveTextAsync("Before");
+        // The preview is the 1920x1080 screen at a sixth: its frame fits the card, and nothing of the console is cut.
+        var box320 = await console.Locator($"iframe[src='/d/{id}']").EvaluateAsync<double>("f => f.getBoundingClientRect().width");
+        Assert.InRange(box320, 319, 321);
+        await Expect(preview.Locator("#off")).ToBeHiddenAsync();
+        await Task.Delay(300);
+
+        await timer.DoAsync("/admin/screens", "/admin/screens/json", ("json", Template.Replace("Before", "After", StringComparison.Ordinal)));
+        await Expect(preview.Locator("h1")).ToHaveTextAsync("After", new() { Timeout = 2000 });
+        await Chromium.ScreenshotAsync(console, "console-screens-preview", fullPage: true);
+    }
+
+    [Fact]
     public async Task A_display_says_offline_while_the_box_is_down_and_follows_it_again_after_a_restart()
     {
         using var meet = ScreenSupport.Meet();
