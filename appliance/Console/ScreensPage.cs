@@ -115,7 +115,7 @@ public static class ScreensPage
         }
 
         html.Add($"</div><label>Fields, in order ({string.Join(", ", DisplayTemplate.KnownFields)})<input name=\"fields\" value=\"{string.Join(", ", v.Fields)}\" required></label>");
-        html.Add($"<div class=\"row\"><label>Text size (%)<input name=\"textSize\" inputmode=\"numeric\" value=\"{v.TextSize}\"></label>");
+        html.Add($"<div class=\"row\"><label>Text size (%; rows always fit)<input name=\"textSize\" inputmode=\"numeric\" value=\"{v.TextSize}\"></label>");
         html.Add($"<label>Rows per page<input name=\"rowsPerPage\" inputmode=\"numeric\" value=\"{v.RowsPerPage}\"></label>");
         html.Add($"<label>Seconds per page<input name=\"secondsPerPage\" inputmode=\"numeric\" value=\"{v.SecondsPerPage}\"></label></div>");
         html.Add($"<div class=\"row\"><label>Text colour<input type=\"color\" name=\"foreground\" value=\"{v.Colours.Foreground}\"></label>");

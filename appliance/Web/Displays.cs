@@ -22,6 +22,10 @@ public static class Displays
     public const int AnnouncerRows = 4;
     public const int AnnouncerFinishedRows = 3;
 
+    /// <summary>Message slides up to this many characters use the largest type, up to the next a middle size.</summary>
+    private const int ShortMessage = 200;
+    private const int MediumMessage = 350;
+
     /// <summary>Runners on one page of the on-course list; more pages cycle like the leaderboard's.</summary>
     public const int OnCourseRows = 10;
 
@@ -86,10 +90,26 @@ public static class Displays
     {
         var c = template.Colours;
         var css = $"html,body{{background:{c.Background};color:{c.Foreground}}}h2,.note,.count{{color:{c.Accent}}}";
-        return template.TextSize == DisplayTemplate.DefaultTextSize
+        var size = TextSize(template);
+        return size == DisplayTemplate.DefaultTextSize
             ? css
-            : css + string.Create(CultureInfo.InvariantCulture, $"#live{{zoom:{template.TextSize}%}}");
+            // The display style's unit scaled (not CSS zoom, under which a browser measures text inconsistently).
+            : css + string.Create(CultureInfo.InvariantCulture, $"#live{{--u:calc(min(1vh,.5625vw)*{size / 100.0:0.###});font-size:calc(4.6*var(--u))}}");
     }
+
+    /// <summary>
+    /// The text size a screen uses: the template's, as far as its rows still fit. The standard type fits
+    /// <see cref="DisplayTemplate.DefaultRows"/> rows, so more rows per page make the type smaller and a larger type
+    /// is only had with fewer rows; the announcer's board fills the screen at the standard size already.
+    /// </summary>
+    public static int TextSize(DisplayTemplate template) => template.Layout switch
+    {
+        ScreenLayout.Finish or ScreenLayout.Leaderboard or ScreenLayout.Slideshow or ScreenLayout.OnCourse =>
+            Math.Min(template.TextSize, DisplayTemplate.DefaultTextSize * DisplayTemplate.DefaultRows / Math.Max(1, template.RowsPerPage)),
+        ScreenLayout.Announcer or ScreenLayout.Split => Math.Min(template.TextSize, DisplayTemplate.DefaultTextSize),
+        // A message's type already shrinks as it grows (Body): a larger size is for a few words.
+        _ => Math.Min(template.TextSize, template.Message.Length <= 60 ? 250 : template.Message.Length <= 120 ? 150 : DisplayTemplate.DefaultTextSize),
+    };
 
     /// <summary>The stylesheet's address, named by its content, so a screen fetches it again only when it changed.</summary>
     public static string StyleUrl(string id, DisplayTemplate template) =>
@@ -175,7 +195,9 @@ public static class Displays
             case ScreenLayout.OnCourse:
                 return OnCourse(live, snapshot, template, title, races, filter is null ? null : races[0].Race, ref number);
             case ScreenLayout.Message:
-                live.Add($"<h1>{title}</h1><p class=\"msg\">{template.Message}</p>");
+                // The longer the message, the smaller its type: the longest a template holds still fits the screen.
+                var length = template.Message.Length;
+                live.Add($"<h1>{title}</h1><p class=\"msg{(length <= ShortMessage ? "" : length <= MediumMessage ? " m2" : " m3")}\">{template.Message}</p>");
                 return 0;
             case ScreenLayout.Announcer:
                 AnnouncerBoard(live, snapshot, title, races, now, stamp);
@@ -475,7 +497,7 @@ public static class Displays
         {
             var race = meet.FindRace(row.RaceId);
             html.Add($"<tr><td class=\"r w9\">{row.Bib}<span class=\"k\">Bib</span></td><td>{row.Name}<span class=\"l2\">{About(row)}{Note(row)}</span></td>");
-            html.Add($"<td class=\"r w24\">{PhonePages.Ordinal(row.Place)}<span class=\"k\">Place{(races.Count > 1 ? " " + RaceName(snapshot, row) : "")}{DivisionPlace(row)}</span></td>");
+            html.Add($"<td class=\"r w30\">{PhonePages.Ordinal(row.Place)}<span class=\"k\">Place{(races.Count > 1 ? " " + RaceName(snapshot, row) : "")}{DivisionPlace(row)}</span></td>");
             html.Add($"<td class=\"r w14\">{ResultFormat.Time(First(race, row), hundredths: false)}{TimeLabel(race, first: true)}</td>");
             html.Add($"<td class=\"r w14\">{ResultFormat.Time(Second(race, row), hundredths: false)}{TimeLabel(race, first: false)}</td></tr>");
         }

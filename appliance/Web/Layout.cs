@@ -34,28 +34,30 @@ public static class Layout
         ".portal{display:none}#" + BoxAddress.PortalMarker + ":target~footer .portal{display:block}";
 
     /// <summary>
-    /// The displays' stylesheet: sizes in screen heights, so a layout fits any 16:9 screen; rows one line high (or a
-    /// fixed few), cells that cut long text with an ellipsis instead of wrapping, so a page's row count always fits.
+    /// The displays' stylesheet: sizes in a unit (<c>--u</c>) that is a hundredth of the largest 16:9 box the viewport
+    /// holds, so a layout fills a 16:9 screen and fits whole on any other (a 4:3 TV, a phone held upright, where it
+    /// takes the top of the screen); rows one line high (or a fixed few), cells that cut long text with an ellipsis
+    /// instead of wrapping, so a page's row count always fits.
     /// </summary>
     public const string DisplayStyle =
-        "*{box-sizing:border-box}html,body{margin:0;height:100%;background:#000;color:#fff;overflow:hidden}" +
-        "body{font:700 4.6vh/1.2 system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;padding:1.5vh 2vw}" +
-        "h1{font-size:6vh;margin:0 0 1vh;text-transform:uppercase;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}" +
-        "h2{font-size:4.6vh;margin:1vh 0 .4vh;color:#ffd84d}" +
+        ":root{--u:min(1vh,.5625vw)}*{box-sizing:border-box}html{-webkit-text-size-adjust:100%;text-size-adjust:100%}html,body{margin:0;height:100%;background:#000;color:#fff;overflow:hidden}" +
+        "body{font:700 calc(4.6*var(--u))/1.2 system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;padding:calc(1.5*var(--u)) calc(3.56*var(--u))}" +
+        "h1{font-size:calc(6*var(--u));margin:0 0 calc(1*var(--u));text-transform:uppercase;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}" +
+        "h2{font-size:calc(4.6*var(--u));margin:calc(1*var(--u)) 0 calc(.4*var(--u));color:#ffd84d}" +
         "table{width:100%;border-collapse:collapse;table-layout:fixed}" +
-        "td,th{padding:.5vh .8vw;border-bottom:2px solid #555;vertical-align:baseline;text-align:left;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}" +
-        "th{font-size:2.6vh;color:#ddd;text-transform:uppercase;border-bottom-color:#999}" +
-        ".huge td{font-size:4.8vh;font-weight:800}.board td{font-size:4.4vh}.ann td{font-size:4.4vh}.ann .k{display:block;font-size:2.4vh;line-height:1.3;margin:0}.l2{display:block;font-size:2.6vh;line-height:1.3;color:#ddd;overflow:hidden;text-overflow:ellipsis}.huge td.o,.board td.o{font-size:3vh;color:#ddd}" +
+        "td,th{padding:calc(.5*var(--u)) calc(1.42*var(--u));border-bottom:2px solid #555;vertical-align:baseline;text-align:left;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}" +
+        "th{font-size:calc(2.6*var(--u));color:#ddd;text-transform:uppercase;border-bottom-color:#999}" +
+        ".huge td{font-size:calc(4.8*var(--u));font-weight:800}.board td{font-size:calc(4.4*var(--u))}.ann td{font-size:calc(4.4*var(--u))}.ann .k{display:block;font-size:calc(2.4*var(--u));line-height:1.3;margin:0}.l2{display:block;font-size:calc(2.6*var(--u));line-height:1.3;color:#ddd;overflow:hidden;text-overflow:ellipsis}.huge td.o,.board td.o{font-size:calc(3*var(--u));color:#ddd}" +
         ".r{text-align:right;white-space:nowrap}.s{color:#ddd;font-size:.62em}.note{color:#ffd84d}" +
         ".k{color:#bbb;font-size:.5em;text-transform:uppercase;letter-spacing:.04em;margin-right:.5em;vertical-align:middle}.s .k{font-size:.8em}" +
-        ".w7{width:7%}.w9{width:9%}.w10{width:10%}.w14{width:14%}.w16{width:16%}.w17{width:17%}.w20{width:20%}.w24{width:24%}.w40{width:40%}" +
-        ".sum{font-size:3vh;color:#ddd;margin:0 0 1vh;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}.sum b{color:#fff}.count{color:#fff;font-size:1.3em}" +
-        ".top{display:flex;justify-content:space-between;align-items:center;gap:2vw}.top h1{margin:0}" +
-        ".clock{font-size:11vh;font-weight:800;line-height:1;white-space:nowrap;font-variant-numeric:tabular-nums}.clock .k{font-size:.25em}" +
-        ".lbl{font-size:3.6vh;color:#ddd;margin:1vh 0 0}.none{font-size:4.6vh;color:#ddd}" +
-        ".msg{font-size:7vh;line-height:1.25;white-space:pre-line;overflow-wrap:anywhere}.split{display:flex;gap:2vw}.half{flex:1 1 0;min-width:0}" +
-        ".logo{float:right;height:8vh;margin-left:2vw}.sponsor{position:fixed;left:2vw;bottom:1.5vh;height:10vh}" +
-        "#off{position:fixed;right:1vw;bottom:1vh;margin:0;font-size:2.4vh;background:#a00000;color:#fff;padding:.3vh .8vw;border-radius:.5vh}#off[hidden]{display:none}";
+        ".w7{width:7%}.w9{width:9%}.w10{width:10%}.w14{width:14%}.w16{width:16%}.w17{width:17%}.w20{width:20%}.w24{width:24%}.w30{width:30%}.w40{width:40%}" +
+        ".sum{font-size:calc(3*var(--u));color:#ddd;margin:0 0 calc(1*var(--u));white-space:nowrap;overflow:hidden;text-overflow:ellipsis}.sum b{color:#fff}.count{color:#fff;font-size:1.3em}" +
+        ".top{display:flex;justify-content:space-between;align-items:center;gap:calc(3.56*var(--u))}.top h1{margin:0}" +
+        ".clock{font-size:calc(11*var(--u));font-weight:800;line-height:1;white-space:nowrap;font-variant-numeric:tabular-nums}.clock .k{font-size:.25em}" +
+        ".lbl{font-size:calc(3.6*var(--u));color:#ddd;margin:calc(1*var(--u)) 0 0}.none{font-size:calc(4.6*var(--u));color:#ddd}" +
+        ".msg{font-size:calc(7*var(--u));line-height:1.25;white-space:pre-line;overflow-wrap:anywhere}.msg.m2{font-size:calc(5.2*var(--u))}.msg.m3{font-size:calc(4*var(--u))}.split{display:flex;gap:calc(3.56*var(--u))}.half{flex:1 1 0;min-width:0;--u:min(1vh,.28vw)}@media (max-aspect-ratio:1/1){.split{flex-direction:column}.half{--u:min(.5vh,.5625vw)}}" +
+        ".logo{float:right;height:calc(8*var(--u));margin-left:calc(3.56*var(--u))}.sponsor{position:fixed;left:calc(3.56*var(--u));bottom:calc(1.5*var(--u));height:calc(10*var(--u))}" +
+        "#off{position:fixed;right:calc(1.78*var(--u));bottom:calc(1*var(--u));margin:0;font-size:calc(2.4*var(--u));background:#a00000;color:#fff;padding:calc(.3*var(--u)) calc(1.42*var(--u));border-radius:calc(.5*var(--u))}#off[hidden]{display:none}";
 
     /// <summary>
     /// A phone page's script: opens an EventSource and, on each change, fetches the main region as a fragment

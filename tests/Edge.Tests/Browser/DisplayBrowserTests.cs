@@ -177,6 +177,44 @@ public class DisplayBrowserTests(Chromium chromium, DisplayBrowserTests.BigRace 
     /// Every element matched lies inside the viewport, nothing scrolls, and no figure (right-aligned cell) is cut: its
     /// text is no wider than the cell's room (wider text ends in an ellipsis).
     /// </summary>
+    /// <summary>The template layouts (displays.json in the big race's meet folder), each with fields of its own.</summary>
+    public static readonly (string Id, string Layout, bool OneLineRows)[] Layouts =
+    [
+        ("lay-finish", "finish", true), ("lay-board", "leaderboard", true), ("lay-slides", "slideshow", true), ("lay-course", "onCourse", true),
+        ("lay-announce", "announcer", false), ("lay-message", "message", false), ("lay-split", "split", false),
+    ];
+
+    [Theory]
+    [InlineData(390, 844)]
+    [InlineData(1920, 1080)]
+    public async Task Every_template_layout_fits_a_phone_and_a_full_hd_screen_with_the_5000_runner_race(int width, int height)
+    {
+        await using var screen = width < 1000
+            ? await chromium.PhoneAsync(race.Box.Http.BaseAddress!.ToString(), width, height)
+            : await chromium.FullHdScreenAsync(race.Box.Http.BaseAddress!.ToString());
+        var page = await screen.NewPageAsync();
+        foreach (var (id, layout, oneLine) in Layouts)
+        {
+            // Pinned to its first page, so the page does not turn while it is measured.
+            await page.GotoAsync($"/d/{id}?page=1");
+            await Expect(page.Locator("h1").First).ToBeVisibleAsync();
+            await Expect(page.Locator("#off")).ToBeHiddenAsync();
+            if (layout is not ("message" or "announcer"))
+            {
+                await Expect(page.Locator("tbody tr").First).ToBeVisibleAsync();
+            }
+
+            // The stream's first fragment has replaced the page's own by now: measure what the screen keeps showing.
+            await Task.Delay(300);
+            await Chromium.ScreenshotAsync(page, $"template-{width}x{height}-{layout}", fullPage: false);
+            await AssertFitsAsync(page, "h1, h2, th, tbody tr, td, p, .half");
+            if (oneLine)
+            {
+                await AssertOneLineRowsAsync(page, "tbody tr");
+            }
+        }
+    }
+
     private static async Task AssertFitsAsync(IPage page, string selector)
     {
         var outside = await page.EvaluateAsync<string[]>(
@@ -233,6 +271,7 @@ public class DisplayBrowserTests(Chromium chromium, DisplayBrowserTests.BigRace 
         public async Task InitializeAsync()
         {
             Meet = TestMeet.Standard(TestMeet.BigRoster(Runners));
+            await File.WriteAllTextAsync(Path.Combine(Meet.Path, "displays.json"), LayoutsJson);
             Box = await TestBox.StartAsync(null, Meet.Setting, "--Web:DisplayCycle=00:00:02");
             using var feed = await TimingFeed.ConnectAsync(Box.TimingPort);
             await feed.GunAsync();
@@ -267,6 +306,23 @@ public class DisplayBrowserTests(Chromium chromium, DisplayBrowserTests.BigRace 
             await Box.DisposeAsync();
             Meet.Dispose();
         }
+
+        /// <summary>A template of each layout and a display showing it; the split shows the board and the finish feed.</summary>
+        private const string LayoutsJson = """
+            { "templates": [
+                { "id": "t-finish", "name": "Finish line", "layout": "finish", "fields": ["place", "bib", "name", "time", "otherTime", "hometown"] },
+                { "id": "t-board", "name": "Leaders", "layout": "leaderboard", "fields": ["place", "name", "time", "otherTime", "division"], "rowsPerPage": 12, "textSize": 110 },
+                { "id": "t-slides", "name": "All results", "layout": "slideshow", "fields": ["place", "bib", "name", "time", "race", "hometown"], "rowsPerPage": 10 },
+                { "id": "t-course", "name": "Sweep", "layout": "onCourse", "rowsPerPage": 12 },
+                { "id": "t-announce", "name": "Announcer", "layout": "announcer" },
+                { "id": "t-message", "name": "Thank you", "layout": "message", "message": "Thanks to our volunteers, the city of Seattle, the Green Lake community council, the timing crew, the first-aid team at the finish and every runner who came out this morning. Water and fruit are in the tent behind the finish; results are live on the Wi-Fi sign's address; awards start at eleven by the stage. Please take your rubbish home and mind the cyclists on the path." },
+                { "id": "t-split", "name": "Both", "layout": "split", "parts": ["t-board", "t-finish"] } ],
+              "displays": [
+                { "id": "lay-finish", "name": "Finish", "template": "t-finish" }, { "id": "lay-board", "name": "Board", "template": "t-board" },
+                { "id": "lay-slides", "name": "Slides", "template": "t-slides" }, { "id": "lay-course", "name": "Course", "template": "t-course" },
+                { "id": "lay-announce", "name": "Announcer", "template": "t-announce" }, { "id": "lay-message", "name": "Message", "template": "t-message" },
+                { "id": "lay-split", "name": "Split", "template": "t-split" } ] }
+            """;
 
         private static string Bib(int bib) => bib.ToString(CultureInfo.InvariantCulture);
 

@@ -36,7 +36,12 @@ public class ScreenJsonTests
         Assert.Equal("#000000", read.Colours.Background);
         Assert.Equal(DisplayTemplate.DefaultFields, read.Fields);
         Assert.Equal("html,body{background:#000000;color:#ffffff}h2,.note,.count{color:#ffd84d}", Displays.StyleSheet(read));
-        Assert.EndsWith("#live{zoom:150%}", Displays.StyleSheet(read with { TextSize = 150 }), StringComparison.Ordinal);
+        // A larger type is had with fewer rows: 150 % with 6 rows a page; with the standard 10 rows it stays at 100 %.
+        Assert.EndsWith("#live{--u:calc(min(1vh,.5625vw)*1.5);font-size:calc(4.6*var(--u))}", Displays.StyleSheet(read with { TextSize = 150, RowsPerPage = 6 }), StringComparison.Ordinal);
+        Assert.Equal(100, Displays.TextSize(read with { TextSize = 150 }));
+        Assert.Equal(50, Displays.TextSize(read with { RowsPerPage = 20 }));
+        Assert.Equal(250, Displays.TextSize(read with { Layout = ScreenLayout.Message, TextSize = 250, Message = "Thank you!" }));
+        Assert.Equal(100, Displays.TextSize(read with { Layout = ScreenLayout.Message, TextSize = 250, Message = new string('a', 300) }));
     }
 
     [Theory]
