@@ -70,8 +70,8 @@ public class DisplayTests(RaceScenario.Fixture race) : IClassFixture<RaceScenari
         Assert.Contains("<h2>Coming in</h2><table class=\"ann\"><tbody><tr><td class=\"r w9\">104<span class=\"k\">Bib</span></td><td>José Núñez<span class=\"l2\">Boise, ID · M 30-39</span></td>" +
             "<td class=\"r w20\">5k 08:22:00<span class=\"k\">Last seen</span></td><td class=\"r w17\">~08:43:57<span class=\"k\">Due</span></td><td class=\"r w14\">0:43:54<span class=\"k\">Est. chip</span></td></tr></tbody></table>", html);
         Assert.True(PhonePageTests.Ordered(html, "<h2>Just finished</h2>",
-            "Annie Leeds<span class=\"l2\">Tacoma, WA · F 30-39</span></td><td class=\"r w24\">3rd<span class=\"k\">Place · 2nd F 30-39</span></td><td class=\"r w14\">0:45:00<span class=\"k\">Gun</span></td><td class=\"r w14\">0:44:53<span class=\"k\">Chip</span></td>",
-            "Zoë Ångström<span class=\"l2\">Seattle, WA · F 30-39</span></td><td class=\"r w24\">2nd<span class=\"k\">Place · 1st F 30-39</span></td>", "Ann Lee"), html);
+            "Annie Leeds<span class=\"l2\">Tacoma, WA · F 30-39</span></td><td class=\"r w30\">3rd<span class=\"k\">Place · 2nd F 30-39</span></td><td class=\"r w14\">0:45:00<span class=\"k\">Gun</span></td><td class=\"r w14\">0:44:53<span class=\"k\">Chip</span></td>",
+            "Zoë Ångström<span class=\"l2\">Seattle, WA · F 30-39</span></td><td class=\"r w30\">2nd<span class=\"k\">Place · 1st F 30-39</span></td>", "Ann Lee"), html);
         Assert.DoesNotContain("Dan Annis", html);
     }
 
