@@ -21,6 +21,7 @@ public static class ScreensPage
         admin.MapPost("/screens/json", SaveJson).RequireAuthorization(ConsoleRoles.TimerPolicy);
         admin.MapPost("/screens/display", SaveDisplay).RequireAuthorization(ConsoleRoles.TimerPolicy);
         admin.MapPost("/screens/revoke", Revoke).RequireAuthorization(ConsoleRoles.TimerPolicy);
+        admin.MapPost("/screens/template/remove", RemoveTemplate).RequireAuthorization(ConsoleRoles.TimerPolicy);
         admin.MapPost("/screens/export", Export).RequireAuthorization(ConsoleRoles.TimerPolicy);
         return admin;
     }
@@ -69,7 +70,13 @@ public static class ScreensPage
         foreach (var t in templates)
         {
             html.Add($"<tr><td>{t.Name}</td><td>{ScreenJson.Name(t.Layout)}</td><td>{(t.Races.Count == 0 ? "all" : string.Join(", ", t.Races))}</td><td>{string.Join(", ", t.Fields)}</td>");
-            html.Add($"<td>{(timer ? new Markup($"<a href=\"{PagePath}?edit={Uri.EscapeDataString(t.Id)}#edit\">Edit</a>") : new Markup(""))}</td></tr>");
+            html.Add($"<td>{(timer ? new Markup($"<a href=\"{PagePath}?edit={Uri.EscapeDataString(t.Id)}#edit\">Edit</a>") : new Markup(""))}");
+            if (timer && !t.BuiltIn)
+            {
+                html.Add($"<form method=\"post\" action=\"/admin/screens/template/remove\" data-confirm=\"Remove the template {t.Name}?\">{ConsoleLayout.Token(context)}<input type=\"hidden\" name=\"id\" value=\"{t.Id}\"><button class=\"danger\">Remove</button></form>");
+            }
+
+            html.Raw("</td></tr>");
         }
 
         html.Raw("</tbody></table>");
@@ -220,6 +227,18 @@ public static class ScreensPage
 
             await designs.SaveDisplayAsync(display with { Revoked = true }, context.User.Who(), context.RequestAborted);
             return $"Display {display.Name} revoked: its address no longer works.";
+        });
+    }
+
+    private static async Task<IResult> RemoveTemplate(HttpContext context, ScreenDesigns designs)
+    {
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        return await Run(context, async () =>
+        {
+            var id = form["id"].ToString();
+            var name = designs.Current.Templates.TryGetValue(id, out var t) ? t.Name : id;
+            await designs.RemoveTemplateAsync(id, context.User.Who(), context.RequestAborted);
+            return $"Template {name} removed.";
         });
     }
 

@@ -76,6 +76,35 @@ public sealed partial class ScreenDesigns(ReadStore store, MeetHost meetHost, IO
         LogTemplateSaved(template.Id, by);
     }
 
+    /// <summary>
+    /// Removes one of the timer's templates. Not meet.json's own (the meet folder says those), and not one a display
+    /// or a split still shows: the timer points those elsewhere first, so no screen goes blank by surprise.
+    /// </summary>
+    public async Task RemoveTemplateAsync(string id, string by, CancellationToken ct)
+    {
+        var set = Current;
+        if (!set.Templates.TryGetValue(id, out var template))
+        {
+            throw new ScreenDesignException("There is no such template.");
+        }
+
+        if (template.BuiltIn)
+        {
+            throw new ScreenDesignException($"{template.Name} comes from meet.json's displays; remove it there.");
+        }
+
+        var users = set.Displays.Values.Where(d => !d.Revoked && d.TemplateId == id).Select(d => d.Name)
+            .Concat(set.Templates.Values.Where(t => t.Parts.Contains(id)).Select(t => $"the split {t.Name}")).ToList();
+        if (users.Count > 0)
+        {
+            throw new ScreenDesignException($"{template.Name} is still shown by {string.Join(", ", users)}; point those at another template first.");
+        }
+
+        var json = ScreenJson.WriteRemoval(id, by, time.GetUtcNow().ToUnixTimeMilliseconds());
+        await AppendAsync(LogKind.DisplayTemplate, id, json, ct).ConfigureAwait(false);
+        LogTemplateRemoved(id, by);
+    }
+
     /// <summary>Stores a display (new, renamed, pointed at another template, or revoked).</summary>
     public async Task SaveDisplayAsync(ScreenDisplay display, string by, CancellationToken ct)
     {
@@ -245,6 +274,9 @@ public sealed partial class ScreenDesigns(ReadStore store, MeetHost meetHost, IO
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Template {Id} saved by {By}")]
     private partial void LogTemplateSaved(string id, string by);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Template {Id} removed by {By}")]
+    private partial void LogTemplateRemoved(string id, string by);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Display {Id} {What} by {By}")]
     private partial void LogDisplaySaved(string id, string what, string by);

@@ -86,6 +86,14 @@ public static class ScreenJson
         Stamp(w, by, atMs);
     });
 
+    /// <summary>The entry that removes a template: its id and <c>revoked</c>; read back as none.</summary>
+    public static string WriteRemoval(string templateId, string by, long atMs) => Json(w =>
+    {
+        w.WriteString("id", templateId);
+        w.WriteBoolean("revoked", true);
+        Stamp(w, by, atMs);
+    });
+
     public static string Write(ScreenDisplay d, string by, long atMs) => Json(w =>
     {
         w.WriteString("id", d.Id);

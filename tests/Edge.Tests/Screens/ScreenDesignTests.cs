@@ -158,6 +158,47 @@ public class ScreenDesignTests
     }
 
     [Fact]
+    public async Task A_template_no_screen_shows_can_be_removed_and_stays_removed_after_a_restart()
+    {
+        using var meet = ScreenSupport.Meet();
+        var dataDir = TempDir.Create("box");
+        try
+        {
+            await using (var box = await TestBox.StartAsync(dataDir, meet.Setting))
+            {
+                using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
+                await ScreenSupport.SaveTemplateAsync(timer, Finish);
+                await ScreenSupport.SaveTemplateAsync(timer, """{ "id": "spare", "name": "Spare slide", "layout": "message", "message": "Hi" }""");
+                await ScreenSupport.SaveTemplateAsync(timer, """{ "id": "pair", "name": "Pair", "layout": "split", "parts": ["spare", "big-finish"] }""");
+                var id = await ScreenSupport.CreateDisplayAsync(timer, "Arch screen", "big-finish");
+
+                // Still shown: by a display, or as half of a split; meet.json's own are the meet folder's to remove.
+                using var shown = await timer.PostFormAsync("/admin/screens", "/admin/screens/template/remove", ("id", "big-finish"));
+                Assert.Equal(HttpStatusCode.BadRequest, shown.StatusCode);
+                Assert.Contains("still shown by Arch screen, the split Pair", await shown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                using var builtIn = await timer.PostFormAsync("/admin/screens", "/admin/screens/template/remove", ("id", TestMeet.FinishDisplay));
+                Assert.Equal(HttpStatusCode.BadRequest, builtIn.StatusCode);
+                Assert.Contains("comes from meet.json", await builtIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+                Assert.Contains("Template Pair removed.", await timer.DoAsync("/admin/screens", "/admin/screens/template/remove", ("id", "pair")), StringComparison.Ordinal);
+                Assert.Contains("Template Spare slide removed.", await timer.DoAsync("/admin/screens", "/admin/screens/template/remove", ("id", "spare")), StringComparison.Ordinal);
+                Assert.DoesNotContain("Spare slide", await timer.PageAsync("/admin/screens"), StringComparison.Ordinal);
+                Assert.Contains("Big finish", await ScreenSupport.DisplayPageAsync(box.Http, id), StringComparison.Ordinal);
+            }
+
+            await using var again = await TestBox.StartAsync(dataDir, meet.Setting);
+            using var timer2 = await ConsoleClient.SignInAsync(again, ConsoleClient.Password);
+            var page = await timer2.PageAsync("/admin/screens");
+            Assert.DoesNotContain("Spare slide", page, StringComparison.Ordinal);
+            Assert.Contains("Big finish", page, StringComparison.Ordinal);
+        }
+        finally
+        {
+            TempDir.Delete(dataDir);
+        }
+    }
+
+    [Fact]
     public async Task A_broken_displays_json_is_left_unread_and_meet_json_displays_keep_working()
     {
         using var meet = ScreenSupport.Meet();
