@@ -46,8 +46,7 @@ public static class OrienteeringApi
         api.MapGet("/series", Series);
         var maxBody = app.ServiceProvider.GetRequiredService<OrienteeringImport>().MaxBytes;
         api.MapPost("/results", Upload).RequireAuthorization(ConsoleRoles.TimerPolicy)
-            .WithMetadata(new RequestSizeLimitAttribute(maxBody))
-            .Accepts<string>("application/xml", "text/xml");
+            .WithMetadata(new RequestSizeLimitAttribute(maxBody));
         return app;
     }
 
