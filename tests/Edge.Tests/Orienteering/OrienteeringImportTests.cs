@@ -82,6 +82,24 @@ public class OrienteeringImportTests
     }
 
     [Fact]
+    public async Task A_file_over_the_size_limit_is_refused_unread_by_the_inbox_and_with_413_by_the_upload()
+    {
+        using var o = new OrienteeringBox();
+        await using var box = await TestBox.StartAsync(null, [.. o.Settings(), "--Edge:MaxResultListBytes=4096"]);
+        var big = OrienteeringBox.List("2026-05-02T12:00:00-07:00", [.. Enumerable.Range(0, 40).Select(i => ("Runner", $"No{i}", "Lakeside", 1800.0 + i))]);
+        Assert.True(big.Length > 4096);
+        o.Drop("big.xml", big);
+        var reason = Path.Combine(o.Inbox, "rejected", "big.xml.reason.txt");
+        await Until(() => File.Exists(reason), "the big file moved aside");
+        Assert.Contains("more than the 4,096", File.ReadAllText(reason));
+
+        using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
+        using var refused = await timer.Http.PostAsync("/api/o/results", Xml(big));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Equal(0, Count(box));
+    }
+
+    [Fact]
     public async Task A_half_written_file_is_not_read_until_it_has_settled()
     {
         using var o = new OrienteeringBox();
