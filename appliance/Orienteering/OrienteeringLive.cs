@@ -49,7 +49,7 @@ public sealed class OrienteeringLive(OrienteeringResults results, IOptions<WebOp
             await response.WriteAsync("retry: 2000\n\n" + (seen is { } s && s != version ? Event(version) : ""), aborted).ConfigureAwait(false);
             await response.Body.FlushAsync(aborted).ConfigureAwait(false);
             var sent = version;
-            var lastSent = time.GetTimestamp();
+            long? lastSent = null;
             while (!aborted.IsCancellationRequested)
             {
                 var changed = await Task.WhenAny(next, Task.Delay(_options.LiveHeartbeat, time, aborted)).ConfigureAwait(false) == next;
@@ -60,8 +60,8 @@ public sealed class OrienteeringLive(OrienteeringResults results, IOptions<WebOp
                     continue;
                 }
 
-                // Several imports in a burst make one refresh per interval.
-                var wait = _options.LiveInterval - time.GetElapsedTime(lastSent);
+                // The first change after a quiet spell goes out at once; several imports in a burst make one refresh per interval.
+                var wait = lastSent is { } at ? _options.LiveInterval - time.GetElapsedTime(at) : TimeSpan.Zero;
                 if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait, time, aborted).ConfigureAwait(false);

@@ -4,9 +4,12 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Edge.Appliance.Console;
+using Edge.Appliance.Orienteering;
 using Edge.Store;
 using Edge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Edge.Tests.Orienteering;
 
@@ -103,23 +106,56 @@ public class OrienteeringImportTests
     public async Task A_half_written_file_is_not_read_until_it_has_settled()
     {
         using var o = new OrienteeringBox();
-        await using var box = await TestBox.StartAsync(null, o.Settings(settle: "00:00:01"));
+        await using var box = await TestBox.StartAsync(null, o.Meet.Setting);
+        // The box's own import, and an inbox on a clock the test moves: the settle rule is checked exactly, not by sleeping.
+        var clock = new ManualClock();
+        var inbox = new OrienteeringInbox(box.Services.GetRequiredService<OrienteeringImport>(),
+            Options.Create(new OrienteeringOptions { InboxDir = o.Inbox, InboxSettle = TimeSpan.FromSeconds(2) }), clock, NullLogger<OrienteeringInbox>.Instance);
         var xml = Encoding.UTF8.GetBytes(OrienteeringBox.List("2026-05-02T12:00:00-07:00", ("Ann", "Lee", "Lakeside", 1800)));
         var path = Path.Combine(o.Inbox, "results.xml");
         await using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read))
         {
-            // An exporter writing slowly over a share: half now, the rest a little later.
+            // An exporter writing slowly over a share: half now, the rest later.
             await file.WriteAsync(xml.AsMemory(0, xml.Length / 2));
             await file.FlushAsync();
-            await Task.Delay(600);
-            Assert.True(File.Exists(path), "the half-written file was moved aside");
-            Assert.Equal(0, (await OrienteeringBox.ClassesAsync(box)).GetProperty("classes").GetArrayLength());
+            await inbox.PollAsync(CancellationToken.None);
+            clock.Advance(TimeSpan.FromSeconds(1.9));
+            await inbox.PollAsync(CancellationToken.None);
+            Assert.True(File.Exists(path), "the half-written file was read (and moved aside)");
+            Assert.Equal(0, Count(box));
+
             await file.WriteAsync(xml.AsMemory(xml.Length / 2));
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(1));
         }
 
-        await OrienteeringBox.WaitAsync(box, c => OrienteeringBox.HasClass(c, "W1F"), "the whole file");
+        // Changed at 1.9 s: it has to stay unchanged for 2 s from then.
+        await inbox.PollAsync(CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(1.9));
+        await inbox.PollAsync(CancellationToken.None);
+        Assert.Equal(0, Count(box));
+        clock.Advance(TimeSpan.FromSeconds(0.2));
+        await inbox.PollAsync(CancellationToken.None);
+        Assert.Equal(1, Count(box));
+        Assert.Equal(["Ann Lee"], (await OrienteeringBox.ResultsAsync(box, "W1F")).Select(r => r.GetProperty("name").GetString()));
         Assert.False(Directory.Exists(Path.Combine(o.Inbox, "rejected")), "nothing was rejected");
         Assert.True(File.Exists(path), "a good file stays where the exporter put it");
+
+        // Read once: polls after that leave it alone until it changes.
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await inbox.PollAsync(CancellationToken.None);
+        Assert.Equal(1, Count(box));
+    }
+
+    /// <summary>A monotonic clock that moves only when told (the inbox measures its settle period with timestamps).</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 
     [Fact]
@@ -188,6 +224,39 @@ public class OrienteeringImportTests
         Assert.Equal("WIOL 2026", series.GetProperty("name").GetString());
         Assert.Contains("Ann Lee", await box.Http.GetStringAsync("/o/series"));
         Assert.Equal(HttpStatusCode.NotFound, (await box.Http.GetAsync("/api/o/classes/NOPE/results")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_console_page_imports_a_file_lists_what_is_stored_and_shows_a_refusal()
+    {
+        using var o = new OrienteeringBox();
+        await using var box = await TestBox.StartAsync(null, o.Settings());
+        using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
+        var xml = Encoding.UTF8.GetBytes(OrienteeringBox.List("2026-05-02T12:00:00-07:00", ("Ann", "Lee", "Lakeside", 1800)));
+
+        // Without the form's token (another site's post) nothing is stored.
+        using (var forged = await timer.Http.PostAsync("/admin/orienteering", new MultipartFormDataContent { { new ByteArrayContent(xml), "list", "results.xml" } }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        }
+
+        Assert.Equal(0, Count(box));
+        using var done = await timer.PostFileAsync("/admin/orienteering", "/admin/orienteering", "list", "results.xml", xml, "application/xml");
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Contains("Imported", Uri.UnescapeDataString(done.Headers.Location!.OriginalString));
+        Assert.Equal(1, Count(box));
+        var page = await timer.PageAsync("/admin/orienteering");
+        Assert.Contains("console results.xml", page);
+        Assert.Contains("(shown)", page);
+
+        using var refused = await timer.PostFileAsync("/admin/orienteering", "/admin/orienteering", "list", "evil.xml", Encoding.UTF8.GetBytes(Hostile));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("DOCTYPE", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(1, Count(box));
+
+        o.Drop("evil.xml", Hostile);
+        await Until(() => File.Exists(Path.Combine(o.Inbox, "rejected", "evil.xml.reason.txt")), "the inbox refusal");
+        Assert.Contains("evil.xml was not imported", await timer.PageAsync("/admin/orienteering"));
     }
 
     [Fact]
