@@ -37,7 +37,15 @@ public sealed partial class OrienteeringInbox(
         using var timer = new PeriodicTimer(_options.InboxPollInterval, time);
         do
         {
-            await PollAsync(stoppingToken).ConfigureAwait(false);
+            try
+            {
+                await PollAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The inbox is one way in among others; the box goes on, and the next poll tries again.
+                LogPollFailed(e);
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
@@ -220,6 +228,9 @@ public sealed partial class OrienteeringInbox(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{File} could not be read ({Problem}); trying again")]
     private partial void LogReadFailed(string file, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Looking at the inbox failed; trying again at the next poll")]
+    private partial void LogPollFailed(Exception e);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{File} was not stored ({Problem}); trying again")]
     private partial void LogStoreRefused(string file, string problem);

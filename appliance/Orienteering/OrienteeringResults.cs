@@ -102,7 +102,7 @@ public sealed partial class OrienteeringResults(
                     }
                 }
             }
-            catch (Exception e) when (e is SqliteException or IofParseException or IOException or InvalidOperationException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The pages keep what they showed; the next import or restart reads the log again.
                 LogRebuildFailed(e);
@@ -196,42 +196,59 @@ public sealed partial class OrienteeringResults(
         }
     }
 
-    /// <summary>Parses the entries that count (the shown list and its deltas) and forgets the others' parsed lists.</summary>
+    /// <summary>
+    /// Parses the entries that count (the shown list and its deltas) and forgets the others' parsed lists. An entry
+    /// that no longer reads (a damaged row, another box's newer format) is skipped, and the next one down counts.
+    /// </summary>
     private (Entry? Shown, List<Entry> Deltas) Load(SqliteConnection connection, List<Entry> entries)
     {
-        var (shown, deltas) = Choose(entries);
-        var wanted = new HashSet<Entry>(deltas);
-        if (shown is not null)
+        while (true)
         {
-            wanted.Add(shown);
-        }
-
-        foreach (var e in entries)
-        {
-            if (!wanted.Contains(e))
+            var (shown, deltas) = Choose(entries);
+            var wanted = new HashSet<Entry>(deltas);
+            if (shown is not null)
             {
-                e.Parsed = null;
-                continue;
+                wanted.Add(shown);
             }
 
-            if (e.Parsed is null)
+            var skipped = false;
+            foreach (var e in entries)
             {
-                using var command = connection.CreateCommand();
-                command.CommandText = "SELECT raw FROM log WHERE id = $id";
-                command.Parameters.AddWithValue("$id", e.Info.LogId);
-                var text = (string)command.ExecuteScalar()!;
-                using var reader = new StringReader(text);
-                e.Parsed = IofResultListParser.Parse(reader, new IofParseOptions { MaxCharacters = Math.Max(text.Length, 1) });
-                e.Info = e.Info with { Status = e.Parsed.Status, Classes = e.Parsed.Classes.Count, Competitors = e.Parsed.Classes.Sum(c => c.Persons.Count) };
+                if (!wanted.Contains(e))
+                {
+                    e.Parsed = null;
+                }
+                else if (e.Parsed is null)
+                {
+                    using var command = connection.CreateCommand();
+                    command.CommandText = "SELECT raw FROM log WHERE id = $id";
+                    command.Parameters.AddWithValue("$id", e.Info.LogId);
+                    var text = command.ExecuteScalar() as string ?? "";
+                    try
+                    {
+                        using var reader = new StringReader(text);
+                        e.Parsed = IofResultListParser.Parse(reader, new IofParseOptions { MaxCharacters = Math.Max(text.Length, 1) });
+                        e.Info = e.Info with { Status = e.Parsed.Status, Classes = e.Parsed.Classes.Count, Competitors = e.Parsed.Classes.Sum(c => c.Persons.Count) };
+                    }
+                    catch (IofParseException problem)
+                    {
+                        e.Skipped = true;
+                        skipped = true;
+                        LogEntrySkipped(e.Info.LogId, problem.Message);
+                    }
+                }
+            }
+
+            if (!skipped)
+            {
+                return (shown, deltas);
             }
         }
-
-        return (shown, deltas);
     }
 
     private static (Entry? Shown, List<Entry> Deltas) Choose(List<Entry> entries)
     {
-        var ordered = entries.OrderBy(e => e.Info.CreateTime?.UtcTicks ?? long.MinValue).ThenBy(e => e.Info.LogId).ToList();
+        var ordered = entries.Where(e => !e.Skipped).OrderBy(e => e.Info.CreateTime?.UtcTicks ?? long.MinValue).ThenBy(e => e.Info.LogId).ToList();
         var last = ordered.FindLastIndex(e => e.Info.Status != IofListStatus.Delta);
         return (last < 0 ? null : ordered[last], [.. ordered.Skip(last + 1).Where(e => e.Info.Status == IofListStatus.Delta)]);
     }
@@ -323,6 +340,9 @@ public sealed partial class OrienteeringResults(
     [GeneratedRegex("""<(?:\w+:)?ResultList\b[^>]*?\sstatus\s*=\s*["'](\w+)["']""", RegexOptions.CultureInvariant)]
     private static partial Regex RootStatus();
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Result list entry {Id} skipped: {Problem}")]
+    private partial void LogEntrySkipped(long id, string problem);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Orienteering results could not be read again from the log")]
     private partial void LogRebuildFailed(Exception e);
 
@@ -331,5 +351,8 @@ public sealed partial class OrienteeringResults(
         public ImportedList Info { get; set; } = info;
 
         public IofResultList? Parsed { get; set; }
+
+        /// <summary>Stored but unreadable: never counts.</summary>
+        public bool Skipped { get; set; }
     }
 }

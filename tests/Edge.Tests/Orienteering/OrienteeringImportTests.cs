@@ -307,6 +307,43 @@ public class OrienteeringImportTests
     }
 
     [Fact]
+    public async Task A_stored_list_that_no_longer_reads_is_skipped_at_start_and_the_one_before_it_is_shown()
+    {
+        using var o = new OrienteeringBox();
+        var dataDir = TempDir.Create("box-damaged");
+        try
+        {
+            long newest;
+            await using (var box = await TestBox.StartAsync(dataDir, o.Meet.Setting))
+            {
+                using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
+                using var first = await timer.Http.PostAsync("/api/o/results", Xml(OrienteeringBox.List("2026-05-02T12:00:00-07:00", ("Ann", "Lee", "Lakeside", 1800))));
+                using var second = await timer.Http.PostAsync("/api/o/results", Xml(OrienteeringBox.List("2026-05-02T13:00:00-07:00", ("Bo", "Ek", "Hilltop", 1900))));
+                newest = (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("logId").GetInt64();
+                Assert.Equal(["Bo Ek"], (await OrienteeringBox.ResultsAsync(box, "W1F")).Select(r => r.GetProperty("name").GetString()));
+            }
+
+            using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDir, EdgeDatabase.FileName)};Pooling=False"))
+            {
+                connection.Open();
+                using var damage = connection.CreateCommand();
+                damage.CommandText = "UPDATE log SET raw = '<ResultList' WHERE id = $id";
+                damage.Parameters.AddWithValue("$id", newest);
+                Assert.Equal(1, damage.ExecuteNonQuery());
+            }
+
+            await using (var box = await TestBox.StartAsync(dataDir, o.Meet.Setting))
+            {
+                Assert.Equal(["Ann Lee"], (await OrienteeringBox.ResultsAsync(box, "W1F")).Select(r => r.GetProperty("name").GetString()));
+            }
+        }
+        finally
+        {
+            TempDir.Delete(dataDir);
+        }
+    }
+
+    [Fact]
     public void A_result_list_entry_is_synced_with_the_timers_entries_and_never_changes_race_results()
     {
         Assert.True(LogKind.ResultList.IsCorrection());
