@@ -344,6 +344,42 @@ public class OrienteeringImportTests
     }
 
     [Fact]
+    public async Task Season_standings_add_up_the_lists_of_earlier_meets_on_the_box_and_the_home_page_links_the_results()
+    {
+        using var o = new OrienteeringBox();
+        var dataDir = TempDir.Create("box-season");
+        using var next = TestMeet.Create(OrienteeringBox.MeetJson.Replace("CONSOLE", ConsoleClient.MeetSection, StringComparison.Ordinal)
+            .Replace("\"name\": \"WIOL #3\"", "\"id\": \"wiol-4\", \"name\": \"WIOL #4\"", StringComparison.Ordinal), []);
+        try
+        {
+            await using (var box = await TestBox.StartAsync(dataDir, o.Meet.Setting))
+            {
+                using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
+                using var first = await timer.Http.PostAsync("/api/o/results", Xml(OrienteeringBox.List("2026-05-02T12:00:00-07:00", ("Ann", "Lee", "Lakeside", 1800), ("Bo", "Ek", "Hilltop", 1900))));
+                Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+            }
+
+            await using (var box = await TestBox.StartAsync(dataDir, next.Setting))
+            {
+                Assert.Contains("href=\"/o\"", await box.Http.GetStringAsync("/"));
+                Assert.Equal(0, (await OrienteeringBox.ClassesAsync(box)).GetProperty("classes").GetArrayLength());
+                using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
+                using var second = await timer.Http.PostAsync("/api/o/results", Xml(OrienteeringBox.List("2026-05-09T12:00:00-07:00", ("Bo", "Ek", "Hilltop", 1700), ("Ann", "Lee", "Lakeside", 1800))));
+                Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+                var series = await box.Http.GetFromJsonAsync<JsonElement>("/api/o/series");
+                var w1f = series.GetProperty("classes").EnumerateArray().Single(c => c.GetProperty("key").GetString() == "W1F").GetProperty("standings");
+                // worldcup: Ann 100 + 95, Bo 95 + 100: equal totals share first place.
+                Assert.Equal([(1, 195.0), (1, 195.0)], w1f.EnumerateArray().Select(r => (r.GetProperty("position").GetInt32(), r.GetProperty("total").GetDouble())));
+                Assert.Contains("WIOL 2026", await box.Http.GetStringAsync("/o/series"));
+            }
+        }
+        finally
+        {
+            TempDir.Delete(dataDir);
+        }
+    }
+
+    [Fact]
     public void A_result_list_entry_is_synced_with_the_timers_entries_and_never_changes_race_results()
     {
         Assert.True(LogKind.ResultList.IsCorrection());
