@@ -84,8 +84,16 @@ public sealed partial class OrienteeringImport(
             source = source.Length > MaxSourceLength ? source[..MaxSourceLength] : source;
             var meetId = store.Meet.Id;
             var createMs = list.CreateTime?.ToUnixTimeMilliseconds() ?? 0;
-            var id = await store.AppendCorrectionAsync(LogKind.ResultList, prepared.Hash, source, createMs, prepared.Text, ct).ConfigureAwait(false);
-            var shown = results.Add(meetId, new ImportedList(id, prepared.Hash, source, list.Status, list.CreateTime, list.Classes.Count, prepared.Competitors), list);
+            // In parts, so that no entry is more than the sync agent's small heap carries; the list counts once the last is stored.
+            var parts = Split(prepared.Text);
+            var ids = new List<long>(parts.Count);
+            for (var i = 0; i < parts.Count; i++)
+            {
+                ids.Add(await store.AppendCorrectionAsync(LogKind.ResultList, PartTag(prepared.Hash, i + 1, parts.Count), source, createMs, parts[i], ct).ConfigureAwait(false));
+            }
+
+            var id = ids[^1];
+            var shown = results.Add(meetId, new ImportedList(id, prepared.Hash, source, list.Status, list.CreateTime, list.Classes.Count, prepared.Competitors), ids, list);
             LogImported(source, list.Status, prepared.Competitors, list.Classes.Count, id, shown ? "shown" : "older than the list shown, kept");
             return new ImportOutcome(true, id, list.Status, list.CreateTime, list.Classes.Count, prepared.Competitors, shown);
         }
@@ -93,6 +101,46 @@ public sealed partial class OrienteeringImport(
         {
             _one.Release();
         }
+    }
+
+    /// <summary>
+    /// Most characters in one log entry of a list: 512 Ki, so that the sync agent (16 MiB of managed heap) holds an
+    /// entry, its JSON and the message together; a 2,000-runner list with splits is about a dozen entries.
+    /// </summary>
+    public const int PartChars = 512 * 1024;
+
+    /// <summary>An entry's tag: the SHA-256 of the list's bytes, the part's number and how many parts there are (<c>hash/1/12</c>).</summary>
+    public static string PartTag(string hash, int part, int count) => string.Create(CultureInfo.InvariantCulture, $"{hash}/{part}/{count}");
+
+    public static bool ParsePartTag(string tag, out string hash, out int part, out int count)
+    {
+        var fields = tag.Split('/');
+        hash = fields[0];
+        part = count = 0;
+        return fields.Length == 3 && hash.Length == 64
+            && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out part)
+            && int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out count)
+            && part >= 1 && part <= count;
+    }
+
+    /// <summary>The text in parts of at most <see cref="PartChars"/>, never splitting a surrogate pair.</summary>
+    internal static List<string> Split(string text)
+    {
+        var parts = new List<string>(text.Length / PartChars + 1);
+        var at = 0;
+        do
+        {
+            var length = Math.Min(PartChars, text.Length - at);
+            if (at + length < text.Length && char.IsHighSurrogate(text[at + length - 1]))
+            {
+                length--;
+            }
+
+            parts.Add(text.Substring(at, length));
+            at += length;
+        }
+        while (at < text.Length);
+        return parts;
     }
 
     /// <summary>

@@ -128,7 +128,7 @@ public sealed partial class OrienteeringResults(
     }
 
     /// <summary>Takes a list just stored for <paramref name="meetId"/>; true when it is (part of) what is shown now.</summary>
-    public bool Add(long meetId, ImportedList imported, IofResultList list)
+    public bool Add(long meetId, ImportedList imported, IReadOnlyList<long> parts, IofResultList list)
     {
         lock (_lock)
         {
@@ -138,7 +138,7 @@ public sealed partial class OrienteeringResults(
                 return false;
             }
 
-            _entries.Add(new Entry(imported) { Parsed = list });
+            _entries.Add(new Entry(imported) { Parsed = list, Parts = parts });
             _hashes.TryAdd(imported.Hash, imported.LogId);
             Publish();
             var (shown, deltas) = Choose(_entries);
@@ -166,17 +166,44 @@ public sealed partial class OrienteeringResults(
                 command.Parameters.AddWithValue("$head", HeadChars);
                 command.Parameters.AddWithValue("$kind", (int)LogKind.ResultList);
                 using var reader = command.ExecuteReader();
+                // A list is stored in parts (OrienteeringImport.PartTag); it counts once every part is there.
+                var parts = new Dictionary<(long Meet, string Hash), (ImportedList Info, SortedDictionary<int, long> Ids, int Count)>();
                 while (reader.Read())
                 {
-                    var atMs = reader.GetInt64(2);
-                    var info = new ImportedList(reader.GetInt64(0), reader.GetString(3), reader.GetString(4), StatusOf(reader.GetString(5)),
-                        atMs == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(atMs), 0, 0);
-                    if (!byMeet.TryGetValue(reader.GetInt64(1), out var list))
+                    if (!OrienteeringImport.ParsePartTag(reader.GetString(3), out var hash, out var part, out var count))
                     {
-                        byMeet[reader.GetInt64(1)] = list = [];
+                        LogEntrySkipped(reader.GetInt64(0), "its tag is not <sha256>/<part>/<parts>");
+                        continue;
                     }
 
-                    list.Add(new Entry(info));
+                    var key = (reader.GetInt64(1), hash);
+                    if (part == 1)
+                    {
+                        var atMs = reader.GetInt64(2);
+                        var info = new ImportedList(reader.GetInt64(0), hash, reader.GetString(4), StatusOf(reader.GetString(5)),
+                            atMs == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(atMs), 0, 0);
+                        // The same list stored again (an import cut short by a crash, then repeated): a new set of parts.
+                        parts[key] = (info, new SortedDictionary<int, long> { [1] = reader.GetInt64(0) }, count);
+                    }
+                    else if (parts.TryGetValue(key, out var found) && found.Count == count)
+                    {
+                        found.Ids[part] = reader.GetInt64(0);
+                    }
+                }
+
+                foreach (var ((meet, _), (info, ids, count)) in parts.OrderBy(p => p.Value.Ids.Values.Max()))
+                {
+                    if (ids.Count != count)
+                    {
+                        continue;
+                    }
+
+                    if (!byMeet.TryGetValue(meet, out var list))
+                    {
+                        byMeet[meet] = list = [];
+                    }
+
+                    list.Add(new Entry(info with { LogId = ids.Values.Max() }) { Parts = [.. ids.Values] });
                 }
             }
 
@@ -220,13 +247,18 @@ public sealed partial class OrienteeringResults(
                 }
                 else if (e.Parsed is null)
                 {
-                    using var command = connection.CreateCommand();
-                    command.CommandText = "SELECT raw FROM log WHERE id = $id";
-                    command.Parameters.AddWithValue("$id", e.Info.LogId);
-                    var text = command.ExecuteScalar() as string ?? "";
+                    var text = new System.Text.StringBuilder();
+                    foreach (var id in e.Parts)
+                    {
+                        using var command = connection.CreateCommand();
+                        command.CommandText = "SELECT raw FROM log WHERE id = $id";
+                        command.Parameters.AddWithValue("$id", id);
+                        text.Append(command.ExecuteScalar() as string);
+                    }
+
                     try
                     {
-                        using var reader = new StringReader(text);
+                        using var reader = new StringReader(text.ToString());
                         e.Parsed = IofResultListParser.Parse(reader, new IofParseOptions { MaxCharacters = Math.Max(text.Length, 1) });
                         e.Info = e.Info with { Status = e.Parsed.Status, Classes = e.Parsed.Classes.Count, Competitors = e.Parsed.Classes.Sum(c => c.Persons.Count) };
                     }
@@ -351,6 +383,9 @@ public sealed partial class OrienteeringResults(
         public ImportedList Info { get; set; } = info;
 
         public IofResultList? Parsed { get; set; }
+
+        /// <summary>The log ids of the list's parts, in order.</summary>
+        public IReadOnlyList<long> Parts { get; init; } = [];
 
         /// <summary>Stored but unreadable: never counts.</summary>
         public bool Skipped { get; set; }

@@ -380,6 +380,37 @@ public class OrienteeringImportTests
     }
 
     [Fact]
+    public async Task A_list_larger_than_one_entry_is_stored_in_parts_and_read_whole_after_a_restart()
+    {
+        using var o = new OrienteeringBox();
+        var dataDir = TempDir.Create("box-parts");
+        var runners = Enumerable.Range(0, 6000).Select(i => ("Given" + i, "Fämily" + i, "Club " + (i % 40), 1500.0 + i)).ToArray();
+        var xml = OrienteeringBox.List("2026-05-02T12:00:00-07:00", runners);
+        Assert.True(xml.Length > 2 * OrienteeringImport.PartChars);
+        try
+        {
+            await using (var box = await TestBox.StartAsync(dataDir, o.Meet.Setting))
+            {
+                using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
+                using var stored = await timer.Http.PostAsync("/api/o/results", Xml(xml));
+                Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
+                Assert.Equal((xml.Length + OrienteeringImport.PartChars - 1) / OrienteeringImport.PartChars, Count(box));
+            }
+
+            await using (var box = await TestBox.StartAsync(dataDir, o.Meet.Setting))
+            {
+                var rows = await OrienteeringBox.ResultsAsync(box, "W1F");
+                Assert.Equal(6000, rows.Count);
+                Assert.Equal("Given5999 Fämily5999", rows[^1].GetProperty("name").GetString());
+            }
+        }
+        finally
+        {
+            TempDir.Delete(dataDir);
+        }
+    }
+
+    [Fact]
     public void A_result_list_entry_is_synced_with_the_timers_entries_and_never_changes_race_results()
     {
         Assert.True(LogKind.ResultList.IsCorrection());
