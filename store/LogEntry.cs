@@ -42,7 +42,7 @@ public enum LogKind
     Display = 21,
 
     /// <summary>
-    /// A part of an imported IOF XML 3.0 result list (orienteering): Raw is up to 512 Ki characters of the document's
+    /// A part of an imported IOF XML 3.0 result list (orienteering): Raw is up to 64 Ki characters of the document's
     /// text, <c>Tag</c> <c>sha256/part/parts</c> (the SHA-256 of the bytes as received), <c>Location</c> where it came
     /// from, <c>AtMs</c> its <c>createTime</c> (0 when it has none). Synced on the corrections topic; never applied by the
     /// results engine.

@@ -84,13 +84,11 @@ public sealed partial class OrienteeringImport(
             source = source.Length > MaxSourceLength ? source[..MaxSourceLength] : source;
             var meetId = store.Meet.Id;
             var createMs = list.CreateTime?.ToUnixTimeMilliseconds() ?? 0;
-            // In parts, so that no entry is more than the sync agent's small heap carries; the list counts once the last is stored.
+            // In parts, so that no entry is more than the sync agent's small heap carries.
             var parts = Split(prepared.Text);
-            var ids = new List<long>(parts.Count);
-            for (var i = 0; i < parts.Count; i++)
-            {
-                ids.Add(await store.AppendCorrectionAsync(LogKind.ResultList, PartTag(prepared.Hash, i + 1, parts.Count), source, createMs, parts[i], ct).ConfigureAwait(false));
-            }
+            // One commit: a list is stored whole or not at all.
+            var ids = await store.AppendCorrectionsAsync(
+                [.. parts.Select((part, i) => (LogKind.ResultList, PartTag(prepared.Hash, i + 1, parts.Count), source, createMs, part))], ct).ConfigureAwait(false);
 
             var id = ids[^1];
             var shown = results.Add(meetId, new ImportedList(id, prepared.Hash, source, list.Status, list.CreateTime, list.Classes.Count, prepared.Competitors), ids, list);
@@ -104,10 +102,10 @@ public sealed partial class OrienteeringImport(
     }
 
     /// <summary>
-    /// Most characters in one log entry of a list: 512 Ki, so that the sync agent (16 MiB of managed heap) holds an
-    /// entry, its JSON and the message together; a 2,000-runner list with splits is about a dozen entries.
+    /// Most characters in one log entry of a list: 64 Ki, so that the sync agent (16 MiB of managed heap, messages of
+    /// 64 KiB by default) carries an entry like any other; a 2,000-runner list with splits is about 90 entries, in one commit.
     /// </summary>
-    public const int PartChars = 512 * 1024;
+    public const int PartChars = 64 * 1024;
 
     /// <summary>An entry's tag: the SHA-256 of the list's bytes, the part's number and how many parts there are (<c>hash/1/12</c>).</summary>
     public static string PartTag(string hash, int part, int count) => string.Create(CultureInfo.InvariantCulture, $"{hash}/{part}/{count}");
