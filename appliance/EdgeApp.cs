@@ -2,6 +2,7 @@ using Edge.Appliance.Console;
 using Edge.Appliance.Demo;
 using Edge.Appliance.Ingest;
 using Edge.Appliance.Meet;
+using Edge.Appliance.Orienteering;
 using Edge.Appliance.Results;
 using Edge.Appliance.Screens;
 using Edge.Appliance.Store;
@@ -28,6 +29,7 @@ public static class EdgeApp
         builder.AddMeet();
         builder.AddStore();
         builder.AddResults();
+        builder.AddOrienteering();
         builder.AddScreens();
         builder.AddTiming();
         builder.AddDemo();
@@ -40,6 +42,7 @@ public static class EdgeApp
         app.MapStatusApi();
         app.MapResultsWeb();
         app.MapConsole();
+        app.MapOrienteering();
         return app;
     }
 

@@ -40,12 +40,20 @@ public enum LogKind
     DisplayTemplate = 20,
     /// <summary>A display (a screen at <c>/d/{id}</c> showing one template): <c>Tag</c> is its id.</summary>
     Display = 21,
+
+    /// <summary>
+    /// A part of an imported IOF XML 3.0 result list (orienteering): Raw is up to 64 Ki characters of the document's
+    /// text, <c>Tag</c> <c>sha256/part/parts</c> (the SHA-256 of the bytes as received), <c>Location</c> where it came
+    /// from, <c>AtMs</c> its <c>createTime</c> (0 when it has none). Synced on the corrections topic; never applied by the
+    /// results engine.
+    /// </summary>
+    ResultList = 30,
 }
 
 /// <summary>What the kinds mean as a group.</summary>
 public static class LogKinds
 {
-    /// <summary>True for an entry the timer made (a correction, a display design), false for a read or gun event from a timing source.</summary>
+    /// <summary>True for an entry the timer made or imported (a correction, a display design, an orienteering result list), false for a read or gun event from a timing source.</summary>
     public static bool IsCorrection(this LogKind kind) => kind >= LogKind.Dnf;
 
     /// <summary>True for the corrections the results engine applies (DNF through registration).</summary>
@@ -65,6 +73,7 @@ public static class LogKinds
         LogKind.Registration => "registration",
         LogKind.DisplayTemplate => "displayTemplate",
         LogKind.Display => "display",
+        LogKind.ResultList => "resultList",
         _ => ((int)kind).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Edge.Appliance.Ingest;
+using Edge.Appliance.Orienteering;
 using Edge.Appliance.Screens;
 using Edge.Appliance.Store;
 using Microsoft.AspNetCore.Antiforgery;
@@ -68,6 +69,7 @@ public static class ConsoleExtensions
         admin.MapMedia();
         app.MapMediaFiles();
         admin.MapScreenPages();
+        admin.MapOrienteeringConsole();
         return app;
     }
 

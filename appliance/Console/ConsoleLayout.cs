@@ -48,6 +48,7 @@ public static class ConsoleLayout
         ("/admin/corrections", "Corrections", [ConsoleRoles.Timer, ConsoleRoles.Announcer]),
         ("/admin/meet", "Meet", [ConsoleRoles.Timer, ConsoleRoles.Announcer]),
         ("/admin/screens", "Screens", [ConsoleRoles.Timer, ConsoleRoles.Announcer]),
+        ("/admin/orienteering", "Orienteering", [ConsoleRoles.Timer, ConsoleRoles.Announcer]),
         ("/admin/desk", "Desk", [ConsoleRoles.Timer, ConsoleRoles.Desk]),
         ("/admin/box", "Box", [ConsoleRoles.Timer]),
         ("/admin/media", "Images", [ConsoleRoles.Timer]),

@@ -38,7 +38,14 @@ public static class IofResultListParser
         return Parse(stream, options);
     }
 
-    public static IofResultList Parse(Stream stream, IofParseOptions? options = null)
+    public static IofResultList Parse(Stream stream, IofParseOptions? options = null) =>
+        Parse(settings => XmlReader.Create(stream, settings), options);
+
+    /// <summary>A document already decoded (the text a result-list log entry keeps): its encoding declaration is not used again.</summary>
+    public static IofResultList Parse(TextReader text, IofParseOptions? options = null) =>
+        Parse(settings => XmlReader.Create(text, settings), options);
+
+    private static IofResultList Parse(Func<XmlReaderSettings, XmlReader> open, IofParseOptions? options)
     {
         options ??= IofParseOptions.Default;
         // XmlReaderSettings reads 0 as "no limit": a bound must be a bound.
@@ -59,7 +66,7 @@ public static class IofResultListParser
         Document? document = null;
         try
         {
-            reader = XmlReader.Create(stream, settings);
+            reader = open(settings);
             document = new Document(reader, options.MaxDepth);
             return document.ReadResultList();
         }

@@ -213,7 +213,7 @@ public sealed partial class ResultsService(
     private partial void LogRebuilt(long entries, long milliseconds, long adding, long deriving);
 }
 
-/// <summary>Reads the log the way the engine needs it: no raw lines except for corrections, whose JSON they are.</summary>
+/// <summary>Reads the log the way the engine needs it: no raw lines except for corrections, whose JSON they are (not an orienteering result list's XML, kind 30, which is megabytes the engine never reads).</summary>
 public sealed class EngineLogReader : IDisposable
 {
     private readonly SqliteCommand _command;
@@ -225,7 +225,7 @@ public sealed class EngineLogReader : IDisposable
     {
         _command = connection.CreateCommand();
         _command.CommandText = """
-            SELECT id, kind, location, tag, at_ms, CASE WHEN kind >= 10 THEN raw END, meet_id
+            SELECT id, kind, location, tag, at_ms, CASE WHEN kind >= 10 AND kind <> 30 THEN raw END, meet_id
             FROM log WHERE id > $after ORDER BY id LIMIT $limit
             """;
         _after = _command.Parameters.Add("$after", SqliteType.Integer);

@@ -153,6 +153,30 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         return await request.Result.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Stores several of the timer's entries (kinds for which <see cref="LogKinds.IsCorrection"/> holds) in one commit:
+    /// all or none. Returns their log ids in order once committed.
+    /// </summary>
+    public async Task<long[]> AppendCorrectionsAsync(IReadOnlyList<(LogKind Kind, string Tag, string Location, long AtMs, string Json)> entries, CancellationToken cancellationToken)
+    {
+        var receivedMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var batch = new NewLogEntry[entries.Count];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var (kind, tag, location, atMs, json) = entries[i];
+            if (!kind.IsCorrection())
+            {
+                throw new ArgumentOutOfRangeException(nameof(entries), kind, "only corrections are appended this way");
+            }
+
+            batch[i] = new NewLogEntry(kind, 0, location, 0, tag, atMs, 0, "", 0, receivedMs, json);
+        }
+
+        var request = new CorrectionsRequest(batch);
+        await _queue.Writer.WriteAsync(request, cancellationToken);
+        return await request.Result.Task.WaitAsync(cancellationToken);
+    }
+
     /// <summary>The writer's connection, for tests that change its limits while it retries.</summary>
     internal SqliteConnection? WriterConnection => _connection;
 
@@ -235,6 +259,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         (request as OpenSourceRequest)?.Result.TrySetException(problem);
         (request as WriterActionRequest)?.Done.TrySetException(problem);
         (request as CorrectionRequest)?.Result.TrySetException(problem);
+        (request as CorrectionsRequest)?.Result.TrySetException(problem);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -458,9 +483,12 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
                 case CorrectionRequest correction:
                     correction.Result.TrySetResult(AppendCorrection(correction.Entry));
                     break;
+                case CorrectionsRequest corrections:
+                    corrections.Result.TrySetResult(AppendCorrections(corrections.Entries));
+                    break;
             }
         }
-        catch (Exception e) when (request is OpenSourceRequest or WriterActionRequest or CorrectionRequest)
+        catch (Exception e) when (request is OpenSourceRequest or WriterActionRequest or CorrectionRequest or CorrectionsRequest)
         {
             if (e is SqliteException sqlite && !IsTransient(sqlite))
             {
@@ -471,6 +499,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
             (request as OpenSourceRequest)?.Result.TrySetException(e);
             (request as WriterActionRequest)?.Done.TrySetException(e);
             (request as CorrectionRequest)?.Result.TrySetException(e);
+            (request as CorrectionsRequest)?.Result.TrySetException(e);
         }
     }
 
@@ -481,6 +510,22 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         _writer!.Append([entry with { SourceId = _consoleSource.Value, Sequence = _writer.NextId }], stored);
         PublishCommitted();
         return stored[0];
+    }
+
+    private long[] AppendCorrections(NewLogEntry[] entries)
+    {
+        _consoleSource ??= _writer!.OpenSource(ConsoleSource, "edge console", entries[0].ReceivedMs).Id;
+        var first = _writer!.NextId;
+        for (var i = 0; i < entries.Length; i++)
+        {
+            // Each entry's sequence number is its own log id, as for one correction.
+            entries[i] = entries[i] with { SourceId = _consoleSource.Value, Sequence = first + i };
+        }
+
+        var stored = new long[entries.Length];
+        _writer.Append(entries, stored);
+        PublishCommitted();
+        return stored;
     }
 
     private void PublishTotals()
@@ -516,6 +561,11 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
     private sealed record CorrectionRequest(NewLogEntry Entry) : Request
     {
         public TaskCompletionSource<long> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed record CorrectionsRequest(NewLogEntry[] Entries) : Request
+    {
+        public TaskCompletionSource<long[]> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private sealed record WriterActionRequest(Action<SqliteConnection> Action) : Request

@@ -48,6 +48,12 @@ public static class PhonePages
             }
 
             SearchForm(html, null);
+            // An orienteering meet's results come from its own software's exports (Orienteering/).
+            if (meet.Orienteering != Orienteering.OrienteeringSettings.None || meet.Races.Count == 0)
+            {
+                html.Raw("<p id=\"orienteering\"><a href=\"/o\"><b>Orienteering results</b></a></p>");
+            }
+
             Layout.OpenLive(html, "/", $"/events?v={snapshot.Version}");
             HomeLive(html, snapshot);
             Layout.CloseLive(html);

@@ -24,6 +24,7 @@ var benchmarks = new Dictionary<string, Func<Task>>
     ["sync-memory"] = SyncBenchmarks.Memory,
     ["sync-ingest"] = SyncBenchmarks.Ingest,
     ["orienteering-parse"] = OrienteeringBenchmarks.Parse,
+    ["orienteering-import"] = OrienteeringBenchmarks.Import,
 };
 if (which != "all" && !benchmarks.ContainsKey(which))
 {

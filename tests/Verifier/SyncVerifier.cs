@@ -276,7 +276,7 @@ public sealed class SyncVerifier : IMqttEvents, IDisposable
     /// <summary>Counts for one device; ids are kept in a bit set (ids are dense from 1).</summary>
     private sealed class Tally(string device)
     {
-        private static readonly HashSet<string> CorrectionKinds = new(StringComparer.Ordinal) { "dnf", "dq", "manualTime", "gunTime", "bibSwap", "void", "registration", "displayTemplate", "display" };
+        private static readonly HashSet<string> CorrectionKinds = new(StringComparer.Ordinal) { "dnf", "dq", "manualTime", "gunTime", "bibSwap", "void", "registration", "displayTemplate", "display", "resultList" };
         private ulong[] _seen = new ulong[1024];
         private long _messages;
         private long _items;
