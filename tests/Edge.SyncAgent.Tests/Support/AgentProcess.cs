@@ -80,6 +80,11 @@ public sealed class AgentProcess : IDisposable
 
     public bool Printed(string text) => Output.Contains(text, StringComparison.Ordinal);
 
+    /// <summary>Holds the agent still (SIGSTOP): it neither sends nor reads until <see cref="Resume"/>.</summary>
+    public void Pause() => Posix.Signal(_process!.Id, Posix.SigStop);
+
+    public void Resume() => Posix.Signal(_process!.Id, Posix.SigCont);
+
     /// <summary>SIGKILL: no shutdown at all.</summary>
     public void Kill()
     {
