@@ -36,6 +36,7 @@ public sealed class MqttNetClient : IMqttTransport
     private int _nextMid;
     private int _disconnecting;
     private int _refusal;
+    private readonly MqttProtocol _protocol;
     private volatile bool _connected;
     private volatile string? _ended;
     private Task _lastSend = Task.CompletedTask;
@@ -43,6 +44,7 @@ public sealed class MqttNetClient : IMqttTransport
     public MqttNetClient(MqttConnectOptions options, IMqttEvents events)
     {
         _events = events;
+        _protocol = options.Protocol;
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(options.Host, options.Port)
             .WithClientId(options.ClientId)
@@ -91,7 +93,7 @@ public sealed class MqttNetClient : IMqttTransport
         {
             if (!e.ClientWasConnected && e.ConnectResult is { ResultCode: not MqttClientConnectResultCode.Success } refused)
             {
-                Volatile.Write(ref _refusal, (int)refused.ResultCode);
+                Volatile.Write(ref _refusal, Refusal((int)refused.ResultCode));
             }
             else if (e.ClientWasConnected)
             {
@@ -117,7 +119,7 @@ public sealed class MqttNetClient : IMqttTransport
         {
             var result = await _client.ConnectAsync(_options, _closing.Token).ConfigureAwait(false);
             _connected = result.ResultCode == MqttClientConnectResultCode.Success;
-            Post(new Happened(KindConnack, (int)result.ResultCode, 0));
+            Post(new Happened(KindConnack, Refusal((int)result.ResultCode), 0));
         }
         catch (MqttConnectingFailedException) when (Volatile.Read(ref _refusal) is var code and not 0)
         {
@@ -242,6 +244,13 @@ public sealed class MqttNetClient : IMqttTransport
 
         End("disconnected");
     }
+
+    /// <summary>
+    /// A broker that speaks only 3.1.1 answers an MQTT 5 CONNECT with its own return code 1, "unacceptable protocol
+    /// level" (MQTT 3.1.1 §3.2.2.3), which MQTTnet passes on as it is; it means 0x84, unsupported protocol version.
+    /// </summary>
+    private int Refusal(int code) =>
+        code == 1 && _protocol == MqttProtocol.V5 ? (int)MqttClientConnectResultCode.UnsupportedProtocolVersion : code;
 
     public string ConnackText(int code, MqttProtocol protocol) => Words(((MqttClientConnectResultCode)code).ToString());
 

@@ -7,6 +7,8 @@ internal static partial class Posix
 {
     public const int SigKill = 9;
     public const int SigTerm = 15;
+    public const int SigCont = 18;
+    public const int SigStop = 19;
 
     // Linux reports utime/stime in clock ticks of USER_HZ, 100 on every Linux architecture.
     private const double TicksPerSecond = 100;
