@@ -20,8 +20,10 @@ var benchmarks = new Dictionary<string, Func<Task>>
     ["displays"] = WebBenchmarks.Displays,
     ["console"] = ConsoleBenchmarks.Weight,
     ["console-ingest"] = ConsoleBenchmarks.Ingest,
-    ["sync-drain"] = SyncBenchmarks.Drain,
-    ["sync-memory"] = SyncBenchmarks.Memory,
+    ["sync-drain"] = () => SyncBenchmarks.Drain("mosquitto"),
+    ["sync-drain-mqttnet"] = () => SyncBenchmarks.Drain("mqttnet"),
+    ["sync-memory"] = () => SyncBenchmarks.Memory("mosquitto"),
+    ["sync-memory-mqttnet"] = () => SyncBenchmarks.Memory("mqttnet"),
     ["sync-ingest"] = SyncBenchmarks.Ingest,
     ["orienteering-parse"] = OrienteeringBenchmarks.Parse,
 };

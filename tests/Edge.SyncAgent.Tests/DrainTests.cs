@@ -12,7 +12,7 @@ public sealed class DrainTests(ITestOutputHelper output) : IDisposable
     private readonly string _data = TempDir.Create("sync-drain");
 
     [Theory]
-    [MemberData(nameof(AgentProcess.Transports), MemberType = typeof(AgentProcess))]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
     public void Backlog_drains_completely_through_ten_broker_kills_and_three_agent_kills(string transport)
     {
         const int Entries = 100_000;
@@ -87,7 +87,7 @@ public sealed class DrainTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(AgentProcess.Transports), MemberType = typeof(AgentProcess))]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
     public void Rows_appended_while_connected_and_idle_arrive_promptly(string transport)
     {
         const string Device = "live-box";

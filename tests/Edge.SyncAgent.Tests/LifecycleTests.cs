@@ -13,7 +13,7 @@ public sealed class LifecycleTests(ITestOutputHelper output) : IDisposable
     private readonly string _data = TempDir.Create("sync-life");
 
     [Theory]
-    [MemberData(nameof(AgentProcess.Transports), MemberType = typeof(AgentProcess))]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
     public async Task Status_file_tells_the_appliance_how_the_upload_stands(string transport)
     {
         const string Device = "status-box";
@@ -76,7 +76,7 @@ public sealed class LifecycleTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(AgentProcess.Transports), MemberType = typeof(AgentProcess))]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
     public void Sigterm_stops_cleanly_with_the_watermark_saved_and_the_box_marked_offline(string transport)
     {
         const string Device = "term-box";
@@ -116,7 +116,7 @@ public sealed class LifecycleTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(AgentProcess.Transports), MemberType = typeof(AgentProcess))]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
     public void Idle_agent_uses_no_cpu(string transport)
     {
         const string Device = "idle-box";

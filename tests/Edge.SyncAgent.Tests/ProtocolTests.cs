@@ -10,7 +10,7 @@ public sealed class ProtocolTests : IDisposable
     private readonly string _data = TempDir.Create("sync-protocol");
 
     [Theory]
-    [MemberData(nameof(AgentProcess.Transports), MemberType = typeof(AgentProcess))]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
     public void A_broker_refusing_mqtt5_gets_mqtt311(string transport)
     {
         const string Device = "old-broker-box";

@@ -16,7 +16,7 @@ public sealed class StuckPublishTests(ITestOutputHelper output) : IDisposable
     private readonly string _data = TempDir.Create("sync-stuck");
 
     [Theory]
-    [MemberData(nameof(AgentProcess.Transports), MemberType = typeof(AgentProcess))]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
     public void A_broker_frozen_mid_publish_costs_a_reconnect_not_a_hang(string transport)
     {
         const int Entries = 40_000;

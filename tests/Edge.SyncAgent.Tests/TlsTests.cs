@@ -13,7 +13,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
     private string Meet => Path.Combine(_dir, "meet");
 
     [Theory]
-    [MemberData(nameof(AgentProcess.Transports), MemberType = typeof(AgentProcess))]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
     public void Client_certificate_connects_over_tls_and_reads_arrive(string transport)
     {
         var certs = Certificates.Create(Path.Combine(_dir, "pki"));
@@ -45,7 +45,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(AgentProcess.Transports), MemberType = typeof(AgentProcess))]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
     public void Password_from_a_file_connects_and_a_wrong_one_backs_off_with_a_clear_error(string transport)
     {
         var certs = Certificates.Create(Path.Combine(_dir, "pki"));

@@ -31,9 +31,6 @@ public sealed class AgentProcess : IDisposable
         }
     }
 
-    /// <summary>The agent's MQTT client libraries (<c>Sync:Transport</c>): the tests that matter run on each.</summary>
-    public static TheoryData<string> Transports => new() { "mosquitto", "mqttnet" };
-
     /// <summary>The setting that selects a transport.</summary>
     public static string Transport(string name) => $"--Sync:Transport={name}";
 
