@@ -54,6 +54,15 @@ public sealed class AgentOptions
     /// <summary>Least time between two retained <c>status</c> messages while caught up with live reads (connects and drained backlogs go at once).</summary>
     public TimeSpan StatusMessageInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The MQTT client library the agent publishes through.</summary>
+    public MqttTransport Transport { get; init; } = MqttTransport.Mosquitto;
+
+    /// <summary>
+    /// A message whose PUBACK has not come by then counts as a lost connection: the agent reconnects and resends from
+    /// its watermark, whether or not the client library noticed the connection going (MQTTnet issue #2244).
+    /// </summary>
+    public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>MQTT client id; default <c>edge-sync-{deviceId}</c>.</summary>
     public string? ClientId { get; init; }
 
@@ -98,6 +107,8 @@ public sealed class AgentOptions
             ConnectTimeout = Time(sync, "ConnectTimeout", defaults.ConnectTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), problems),
             StatusInterval = Time(sync, "StatusInterval", defaults.StatusInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1), problems),
             StatusMessageInterval = Time(sync, "StatusMessageInterval", defaults.StatusMessageInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1), problems),
+            Transport = TransportName(sync, defaults.Transport, problems),
+            PublishTimeout = Time(sync, "PublishTimeout", defaults.PublishTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), problems),
             ClientId = ClientIdText(sync, problems),
             Nice = Int(sync, "Nice", defaults.Nice, 0, 19, problems),
             YieldAbovePerSecond = Int(sync, "YieldAbovePerSecond", defaults.YieldAbovePerSecond, 0, int.MaxValue, problems),
@@ -180,6 +191,22 @@ public sealed class AgentOptions
         return fallback;
     }
 
+    private static MqttTransport TransportName(AgentSettings section, MqttTransport fallback, List<string> problems)
+    {
+        switch (Text(section["Transport"])?.ToLowerInvariant())
+        {
+            case null:
+                return fallback;
+            case "mosquitto":
+                return MqttTransport.Mosquitto;
+            case "mqttnet":
+                return MqttTransport.MqttNet;
+            default:
+                problems.Add($"Sync:Transport: '{Text(section["Transport"])}' must be mosquitto (libmosquitto) or mqttnet (MQTTnet)");
+                return fallback;
+        }
+    }
+
     private static string? ClientIdText(AgentSettings section, List<string> problems)
     {
         var text = Text(section["ClientId"]);
@@ -198,4 +225,14 @@ public sealed class AgentOptions
         var text = value.ToString("c", CultureInfo.InvariantCulture);
         return text.Contains('.', StringComparison.Ordinal) && text.LastIndexOf('.') > text.LastIndexOf(':') ? text.TrimEnd('0') : text;
     }
+}
+
+/// <summary>The MQTT client library behind the agent's connection (<c>Sync:Transport</c>).</summary>
+public enum MqttTransport
+{
+    /// <summary>libmosquitto 2 through P/Invoke (Debian package libmosquitto1).</summary>
+    Mosquitto,
+
+    /// <summary>MQTTnet 5, managed code.</summary>
+    MqttNet,
 }

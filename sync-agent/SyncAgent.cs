@@ -71,7 +71,7 @@ public sealed class SyncAgent : IDisposable
     public int Run(CancellationToken stop)
     {
         Directory.CreateDirectory(_options.DataDir);
-        _log.Info($"sync agent {typeof(SyncAgent).Assembly.GetName().Version} (libmosquitto {MosquittoClient.LibraryVersion}); data {Path.GetFullPath(_options.DataDir)}" +
+        _log.Info($"sync agent {typeof(SyncAgent).Assembly.GetName().Version} ({Uplink.LibraryName(_options.Transport)}); data {Path.GetFullPath(_options.DataDir)}" +
             (_options.MeetDir is null ? "" : $", meet folder {Path.GetFullPath(_options.MeetDir)}"));
         WatchOutbox();
         WatchMeetFolder();
@@ -424,6 +424,7 @@ public sealed class SyncAgent : IDisposable
                     Save();
                 }
 
+                var stuckDueMs = stopping ? int.MaxValue : FailStuckPublish();
                 var busy = Pull();
                 var statusMessageDueMs = stopping ? int.MaxValue : PublishHeldStatusMessage();
                 var statusDueMs = WriteStatus(force: stopping);
@@ -435,7 +436,7 @@ public sealed class SyncAgent : IDisposable
                 // Woken by WAL changes, PUBACKs and connection changes; the timeout is only a safety net
                 // (and lets the rate shown in the status fall to zero after a drain).
                 var timeout = _rate > 0 || busy ? 1000 : (_uplink is null ? 30_000 : 5_000);
-                agent._pumpWake.WaitOne(Math.Min(Math.Min(timeout, statusDueMs), Math.Min(_yieldWaitMs, statusMessageDueMs)));
+                agent._pumpWake.WaitOne(Math.Min(Math.Min(Math.Min(timeout, statusDueMs), Math.Min(_yieldWaitMs, statusMessageDueMs)), stuckDueMs));
             }
 
             _outbox.Dispose();
@@ -469,12 +470,12 @@ public sealed class SyncAgent : IDisposable
                 if (!_window.Carries(a.Mid))
                 {
                     // A status or snapshot message; the reads go on without it.
-                    _log.Warn($"broker {a.Uplink.Settings.Broker} refused a status or snapshot message: {MosquittoClient.ReasonText(a.ReasonCode)}");
+                    _log.Warn($"broker {a.Uplink.Settings.Broker} refused a status or snapshot message: {a.Uplink.Client.ReasonText(a.ReasonCode)}");
                     return false;
                 }
 
                 // Not delivered: reconnect after a backoff and send it again from the watermark.
-                var reason = $"broker {a.Uplink.Settings.Broker} refused a message: {MosquittoClient.ReasonText(a.ReasonCode)}";
+                var reason = $"broker {a.Uplink.Settings.Broker} refused a message: {a.Uplink.Client.ReasonText(a.ReasonCode)}";
                 _log.Warn(reason);
                 a.Uplink.Fail(reason);
                 return false;
@@ -508,6 +509,32 @@ public sealed class SyncAgent : IDisposable
                 // Not fatal: an unsaved watermark only means repeats after a restart.
                 _log.Warn($"cannot save {SyncState.FileName}: {e.Message}");
             }
+        }
+
+        /// <summary>
+        /// The oldest message in flight has waited <see cref="AgentOptions.PublishTimeout"/> for its PUBACK: the connection
+        /// counts as lost, whatever the client library thinks of it (MQTTnet's DisconnectedAsync was seen not to fire
+        /// while publishes were in flight, issue #2244; a frozen broker keeps the TCP connection open). The network
+        /// thread reconnects after a backoff and the pump resends from the watermark. Returns ms until the next check.
+        /// </summary>
+        private int FailStuckPublish()
+        {
+            if (_uplink is not { IsConnected: true } uplink || _window.Count == 0)
+            {
+                return int.MaxValue;
+            }
+
+            var waited = _time.GetElapsedTime(_window.OldestPublishedTicks);
+            if (waited < _options.PublishTimeout)
+            {
+                return (int)Math.Ceiling((_options.PublishTimeout - waited).TotalMilliseconds);
+            }
+
+            var reason = $"no PUBACK from {uplink.Settings.Broker} within {_options.PublishTimeout.TotalSeconds:0.#} s for log ids after {_window.Watermark}";
+            _log.Warn(reason);
+            _window.Reset(_window.Watermark);
+            uplink.Fail(reason);
+            return int.MaxValue;
         }
 
         /// <summary>Publishes what the window allows; true when more is waiting (the window is full).</summary>
@@ -567,16 +594,16 @@ public sealed class SyncAgent : IDisposable
 
                         var start = index;
                         var message = _builder.Next(page, ref index, _outbox.SourceName, _outbox.MeetKey);
-                        var rc = uplink.Client.Publish(uplink.Settings.Topic(MessageBuilder.Leaf(message.Topic)), message.Payload.Span, 1, false, out var mid);
-                        if (rc != 0)
+                        var error = uplink.Client.Publish(uplink.Settings.Topic(MessageBuilder.Leaf(message.Topic)), message.Payload.Span, 1, false, out var mid);
+                        if (error is not null)
                         {
                             // The connection is going; the network thread reports it and the next one resends.
-                            _log.Debug($"publish of ids {page[start].Id}..{message.Last} failed: {MosquittoClient.ErrorText(rc)}");
+                            _log.Debug($"publish of ids {page[start].Id}..{message.Last} failed: {error}");
                             return false;
                         }
 
-                        _window.Published(mid, message.Last);
                         _lastPublishTicks = _time.GetTimestamp();
+                        _window.Published(mid, message.Last, _lastPublishTicks);
                     }
                 }
             }
@@ -670,7 +697,7 @@ public sealed class SyncAgent : IDisposable
         {
             _statusMessageHeld = false;
             var s = uplink.Settings;
-            uplink.Client.Publish(s.Topic("status"), StatusMessages.Online(s.DeviceId, _window.Watermark, _lastLogId, _time.GetUtcNow()), 1, true, out _);
+            _ = uplink.Client.Publish(s.Topic("status"), StatusMessages.Online(s.DeviceId, _window.Watermark, _lastLogId, _time.GetUtcNow()), 1, true, out _);
         }
 
         private void RefreshLastId()

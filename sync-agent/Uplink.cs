@@ -5,9 +5,9 @@ using Edge.SyncAgent.Status;
 namespace Edge.SyncAgent;
 
 /// <summary>
-/// One connection attempt to the broker and, when it succeeds, the connection's life: a fresh libmosquitto
-/// instance each time, so nothing of an earlier connection (queued or in-flight messages) is sent by the library
-/// on its own; the outbox pump alone decides what is (re)sent, from its watermark.
+/// One connection attempt to the broker and, when it succeeds, the connection's life: a fresh client
+/// (<see cref="AgentOptions.Transport"/>) each time, so nothing of an earlier connection (queued or in-flight
+/// messages) is sent by the library on its own; the outbox pump alone decides what is (re)sent, from its watermark.
 /// </summary>
 internal sealed class Uplink : IMqttEvents, IDisposable
 {
@@ -27,26 +27,44 @@ internal sealed class Uplink : IMqttEvents, IDisposable
         Generation = generation;
         Settings = settings;
         Protocol = protocol;
-        Client = new MosquittoClient(options.ClientId ?? $"edge-sync-{settings.DeviceId}", cleanStart: false, this, log.IsEnabled(LogLevel.Debug));
-        Client.SetProtocol(protocol);
-        // libmosquitto's own in-flight limit sits above the pump's window so it never holds a message back.
-        Client.SetSendMaximum(Math.Clamp(options.InflightMessages * 2, 20, 65535));
-        Client.SetWill(settings.Topic("status"), StatusMessages.Offline(settings.DeviceId), qos: 1, retain: true);
-        if (settings.Tls)
+        var connect = new MqttConnectOptions
         {
-            Client.SetTls(settings.CaFile, settings.CertFile, settings.KeyFile);
-        }
-
-        if (settings.Username is not null)
-        {
-            Client.SetCredentials(settings.Username, settings.Password);
-        }
+            Host = settings.Host,
+            Port = settings.Port,
+            ClientId = options.ClientId ?? $"edge-sync-{settings.DeviceId}",
+            Protocol = protocol,
+            KeepAliveSeconds = options.KeepAliveSeconds,
+            SessionExpirySeconds = options.SessionExpirySeconds,
+            // The library's own in-flight limit sits above the pump's window so it never holds a message back.
+            SendMaximum = Math.Clamp(options.InflightMessages * 2, 20, 65535),
+            WillTopic = settings.Topic("status"),
+            WillPayload = StatusMessages.Offline(settings.DeviceId),
+            Tls = settings.Tls,
+            CaFile = settings.CaFile,
+            CertFile = settings.CertFile,
+            KeyFile = settings.KeyFile,
+            Username = settings.Username,
+            Password = settings.Password,
+        };
+        Client = Create(options.Transport, connect, this, log.IsEnabled(LogLevel.Debug));
     }
+
+    /// <summary>The client library behind a transport setting, with its version (for the start line).</summary>
+    public static string LibraryName(MqttTransport transport) =>
+        transport == MqttTransport.MqttNet ? MqttNetVersion() : MosquittoTransport.Version;
+
+    // Separate methods, so that the library a transport does not use is never loaded.
+    private static IMqttTransport Create(MqttTransport transport, MqttConnectOptions connect, IMqttEvents events, bool debug) =>
+        transport == MqttTransport.MqttNet ? CreateMqttNet(connect, events) : new MosquittoTransport(connect, events, debug);
+
+    private static IMqttTransport CreateMqttNet(MqttConnectOptions connect, IMqttEvents events) => new MqttNetClient(connect, events);
+
+    private static string MqttNetVersion() => MqttNetClient.Version;
 
     public long Generation { get; }
     public CloudSettings Settings { get; }
     public MqttProtocol Protocol { get; }
-    public MosquittoClient Client { get; }
+    public IMqttTransport Client { get; }
 
     public bool IsConnected => _connected;
 
@@ -64,25 +82,24 @@ internal sealed class Uplink : IMqttEvents, IDisposable
     /// </summary>
     public string? Run(AgentOptions options, Func<bool> cancel)
     {
-        var rc = Client.Connect(Settings.Host, Settings.Port, options.KeepAliveSeconds, Protocol, options.SessionExpirySeconds);
-        if (rc != 0)
+        if (Client.Connect() is { } refused)
         {
-            return $"cannot connect to {Settings.Broker}: {MosquittoClient.ErrorText(rc)}";
+            return $"cannot connect to {Settings.Broker}: {refused}";
         }
 
         // Monotonic: a wall clock stepped by chrony must neither give the attempt up early nor let it wait for ever.
         var deadline = Deadline.After(_time, options.ConnectTimeout);
         while (true)
         {
-            rc = Client.Loop(1000);
+            var lost = Client.Loop(1000);
             if (_failure is { } failure)
             {
                 return failure;
             }
 
-            if (rc != 0)
+            if (lost is not null)
             {
-                return _stopRequested ? null : $"connection to {Settings.Broker} lost: {MosquittoClient.ErrorText(rc)}";
+                return _stopRequested ? null : _connected ? $"connection to {Settings.Broker} lost: {lost}" : $"cannot connect to {Settings.Broker}: {lost}";
             }
 
             if (!_connected && deadline.Expired)
@@ -105,7 +122,7 @@ internal sealed class Uplink : IMqttEvents, IDisposable
         if (_connected)
         {
             // QoS 0: it goes out ahead of the DISCONNECT even when the QoS 1 window is full.
-            Client.Publish(Settings.Topic("status"), StatusMessages.Offline(Settings.DeviceId), 0, true, out _);
+            _ = Client.Publish(Settings.Topic("status"), StatusMessages.Offline(Settings.DeviceId), 0, true, out _);
         }
 
         Client.Disconnect();
@@ -128,20 +145,20 @@ internal sealed class Uplink : IMqttEvents, IDisposable
         }
 
         _refusedCode = reasonCode;
-        _failure = $"broker {Settings.Broker} refused the connection: {MosquittoClient.ConnackText(reasonCode, Protocol)}";
+        _failure = $"broker {Settings.Broker} refused the connection: {Client.ConnackText(reasonCode, Protocol)}";
     }
 
     public void OnDisconnect(int reasonCode)
     {
         if (reasonCode != 0 && _connected)
         {
-            _log.Debug($"disconnected from {Settings.Broker}: {MosquittoClient.ErrorText(reasonCode)}");
+            _log.Debug($"disconnected from {Settings.Broker}: reason {reasonCode}");
         }
     }
 
     public void OnPublish(int mid, int reasonCode) => _agent.OnAcknowledged(this, mid, reasonCode);
 
-    public void OnLog(int level, string message) => _log.Debug($"libmosquitto: {message}");
+    public void OnLog(int level, string message) => _log.Debug($"mqtt client: {message}");
 
     public void Dispose() => Client.Dispose();
 }

@@ -2,43 +2,6 @@ using System.Runtime.InteropServices;
 
 namespace Edge.SyncAgent.Mqtt;
 
-/// <summary>MQTT protocol level of a connection.</summary>
-public enum MqttProtocol
-{
-    V311 = 4,
-    V5 = 5,
-}
-
-/// <summary>What a <see cref="MosquittoClient"/> reports. Called on the thread that runs <see cref="MosquittoClient.Loop"/>.</summary>
-public interface IMqttEvents
-{
-    /// <summary>CONNACK: 0 is accepted; otherwise the MQTT 5 reason code or the 3.1.1 return code.</summary>
-    void OnConnect(int reasonCode, int flags);
-
-    /// <summary>The connection ended; 0 when the client asked for it.</summary>
-    void OnDisconnect(int reasonCode)
-    {
-    }
-
-    /// <summary>PUBACK for a QoS 1 message; a reason code of 0x80 or more means the broker refused it.</summary>
-    void OnPublish(int mid, int reasonCode)
-    {
-    }
-
-    /// <summary>An incoming message; the payload is only valid during the call.</summary>
-    void OnMessage(string topic, ReadOnlySpan<byte> payload, bool retain)
-    {
-    }
-
-    void OnSubscribe(int mid, ReadOnlySpan<int> grantedQos)
-    {
-    }
-
-    void OnLog(int level, string message)
-    {
-    }
-}
-
 /// <summary>
 /// One libmosquitto client instance: one connection attempt and its session, driven by <see cref="Loop"/> on one
 /// thread. <see cref="Publish"/> may be called from any other thread; the library then wakes the loop to write.

@@ -28,9 +28,12 @@ public sealed class InflightWindow
         SentUpTo = watermark;
     }
 
-    public void Published(int mid, long last)
+    /// <summary>When the oldest message in flight was published (a monotonic timestamp); meaningless when <see cref="Count"/> is 0.</summary>
+    public long OldestPublishedTicks => _order.TryPeek(out var head) ? head.PublishedTicks : 0;
+
+    public void Published(int mid, long last, long publishedTicks)
     {
-        var entry = new Entry(mid, last);
+        var entry = new Entry(mid, last, publishedTicks);
         _order.Enqueue(entry);
         _byMid[mid] = entry;
         SentUpTo = last;
@@ -59,10 +62,11 @@ public sealed class InflightWindow
         return moved;
     }
 
-    private sealed class Entry(int mid, long last)
+    private sealed class Entry(int mid, long last, long publishedTicks)
     {
         public int Mid { get; } = mid;
         public long Last { get; } = last;
+        public long PublishedTicks { get; } = publishedTicks;
         public bool Acked { get; set; }
     }
 }

@@ -157,8 +157,7 @@ internal sealed class SnapshotPoller : IDisposable
         }
 
         var payload = answer.Wrap(prefix, "}"u8);
-        var rc = uplink.Client.Publish(uplink.Settings.Topic(leaf), payload, 1, true, out _);
-        if (rc == 0)
+        if (uplink.Client.Publish(uplink.Settings.Topic(leaf), payload, 1, true, out _) is null)
         {
             _published[leaf] = hash;
             Remember(leaf, answer.ETag);

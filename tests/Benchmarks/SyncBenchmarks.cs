@@ -6,8 +6,8 @@ using Edge.Verifier;
 /// <summary>The sync agent against a local mosquitto: drain rate, memory, idle CPU, pick-up latency, ingest beside it.</summary>
 internal static class SyncBenchmarks
 {
-    /// <summary>Backlogs of 100,000 and 400,000 entries drained to a local broker, confirmed by a consumer.</summary>
-    public static Task Drain()
+    /// <summary>Backlogs of 100,000 and 400,000 entries drained to a local broker, confirmed by a consumer, through one transport.</summary>
+    public static Task Drain(string transport)
     {
         foreach (var entries in new[] { 100_000, 400_000 })
         {
@@ -16,7 +16,7 @@ internal static class SyncBenchmarks
             using var broker = MosquittoBroker.Start();
             using var verifier = Subscribe(broker, "bench-drain");
             var clock = Stopwatch.StartNew();
-            using var agent = new AgentProcess(data, AgentProcess.For(broker, "bench-box", "--Logging:LogLevel:Default=Warning")).Start();
+            using var agent = new AgentProcess(data, AgentProcess.For(broker, "bench-box", "--Logging:LogLevel:Default=Warning", AgentProcess.Transport(transport))).Start();
             long peak = 0;
             while (agent.SavedWatermark() < entries)
             {
@@ -27,7 +27,7 @@ internal static class SyncBenchmarks
             var drained = clock.Elapsed;
             Until(() => verifier.UniqueIds("bench-box") == entries, "the consumer to have every id");
             var report = verifier.Report("bench-box")!;
-            Console.WriteLine($"sync-drain: {entries:N0} entries (1 in 1,000 a correction) acknowledged in {drained.TotalSeconds:F2} s from agent start " +
+            Console.WriteLine($"sync-drain ({transport}): {entries:N0} entries (1 in 1,000 a correction) acknowledged in {drained.TotalSeconds:F2} s from agent start " +
                 $"= {entries / drained.TotalSeconds:N0} entries/s; consumer: {report.UniqueIds:N0} unique ids, {report.Gaps.Count} gaps, " +
                 $"{report.RawDuplicates} duplicates, {report.Messages:N0} messages; agent peak resident {peak / 1048576.0:F1} MiB");
             agent.Dispose();
@@ -41,7 +41,7 @@ internal static class SyncBenchmarks
     /// Resident memory during and after a 100,000-entry drain with the appliance running a 5,000-runner meet (so the
     /// agent publishes its participants and results snapshots too) and after 10 s idle; CPU used idle; latency of new rows.
     /// </summary>
-    public static async Task Memory()
+    public static async Task Memory(string transport)
     {
         const int Entries = 100_000;
         const int Runners = 5_000;
@@ -52,7 +52,7 @@ internal static class SyncBenchmarks
         await box.StartAsync();
         using var broker = MosquittoBroker.Start();
         using var verifier = Subscribe(broker, "bench-memory");
-        using var agent = new AgentProcess(data, AgentProcess.For(broker, "memory-box", "--Logging:LogLevel:Default=Warning",
+        using var agent = new AgentProcess(data, AgentProcess.For(broker, "memory-box", "--Logging:LogLevel:Default=Warning", AgentProcess.Transport(transport),
             $"--Sync:ApplianceUrl=http://127.0.0.1:{box.HttpPort}")).Start();
         // Sampled every 2 ms from the agent's start until both snapshots are out and the agent is idle.
         long peak = 0, peakGc = 0;
@@ -92,12 +92,12 @@ internal static class SyncBenchmarks
         Thread.Sleep(TimeSpan.FromSeconds(10));
         var idleCpu = agent.CpuTime() - cpuBefore;
         var afterIdle = agent.ResidentBytes();
-        Console.WriteLine($"sync-memory: agent resident peak {peak / 1048576.0:F1} MiB ({peak / 1e6:F1} MB) from its start through the {Entries:N0}-entry drain " +
+        Console.WriteLine($"sync-memory ({transport}): agent resident peak {peak / 1048576.0:F1} MiB ({peak / 1e6:F1} MB) from its start through the {Entries:N0}-entry drain " +
             $"(done in {drained.TotalSeconds:F1} s) and the snapshots after it; {atEnd / 1048576.0:F1} MiB once idle, {afterIdle / 1048576.0:F1} MiB after 10 s idle; " +
             $"CPU used in those 10 s idle: {idleCpu.TotalMilliseconds:F0} ms; GC committed at most {peakGc / 1048576.0:F1} MiB (as the agent's status reported it)");
-        Console.WriteLine($"sync-memory: snapshots: participants {participants / 1024.0:F0} KiB, results of the 10k {results / 1024.0:F0} KiB ({Runners:N0} runners)");
-        Console.WriteLine($"sync-memory: at the peak ({atPeak})");
-        Console.WriteLine($"sync-memory: after idle, of the resident set: {Breakdown(agent.Pid)}");
+        Console.WriteLine($"sync-memory ({transport}): snapshots: participants {participants / 1024.0:F0} KiB, results of the 10k {results / 1024.0:F0} KiB ({Runners:N0} runners)");
+        Console.WriteLine($"sync-memory ({transport}): at the peak ({atPeak})");
+        Console.WriteLine($"sync-memory ({transport}): after idle, of the resident set: {Breakdown(agent.Pid)}");
 
         // New rows on an idle connection: commit by another process to arrival at the consumer.
         var latencies = new List<double>();
@@ -127,7 +127,7 @@ internal static class SyncBenchmarks
 
         latencies.Sort();
         commits.Sort();
-        Console.WriteLine($"sync-latency: 10 new rows committed while the agent is idle reach the consumer median {latencies[10]:F1} ms, max {latencies[^1]:F1} ms after their commit " +
+        Console.WriteLine($"sync-latency ({transport}): 10 new rows committed while the agent is idle reach the consumer median {latencies[10]:F1} ms, max {latencies[^1]:F1} ms after their commit " +
             $"(20 rounds; the commit itself took median {commits[10]:F1} ms, max {commits[^1]:F1} ms)");
         TempDir.Delete(data);
     }

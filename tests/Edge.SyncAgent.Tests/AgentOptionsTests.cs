@@ -13,6 +13,9 @@ public sealed class AgentOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(1), defaults.BackoffMin);
         Assert.Equal(TimeSpan.FromSeconds(60), defaults.BackoffMax);
         Assert.Equal(TimeSpan.FromSeconds(1), defaults.StatusMessageInterval);
+        Assert.Equal(MqttTransport.Mosquitto, defaults.Transport);
+        Assert.Equal(TimeSpan.FromSeconds(60), defaults.PublishTimeout);
+        Assert.Equal(MqttTransport.MqttNet, AgentOptions.From(AgentSettings.FromArguments("--Sync:Transport=MQTTnet")).Transport);
 
         var options = AgentOptions.From(AgentSettings.FromArguments(
             "--Sync:BackoffMin=00:00:05", "--Sync:BackoffMax=00:00:05", "--Sync:SnapshotInterval=00:00:00.2", "--Sync:ApplianceUrl=http://127.0.0.1:8081",
@@ -45,6 +48,8 @@ public sealed class AgentOptionsTests
     [InlineData("--Sync:ApplianceUrl=localhost:8080", "Sync:ApplianceUrl: 'localhost:8080' must be an http:// URL")]
     [InlineData("--Sync:ApplianceUrl=https://127.0.0.1:8443", "Sync:ApplianceUrl: 'https://127.0.0.1:8443' must be an http:// URL")]
     [InlineData("--Sync:ApplianceUrl=/api", "Sync:ApplianceUrl: '/api' must be an http:// URL")]
+    [InlineData("--Sync:Transport=paho", "Sync:Transport: 'paho' must be mosquitto (libmosquitto) or mqttnet (MQTTnet)")]
+    [InlineData("--Sync:PublishTimeout=00:00:00.5", "Sync:PublishTimeout: '00:00:00.5' must be a time from 00:00:01 to 01:00:00")]
     [InlineData("--Logging:LogLevel:Default=Verbose", "Logging:LogLevel:Default: 'Verbose' is not a log level")]
     public void A_bad_setting_is_an_error_naming_it_and_its_value(string arg, string message)
     {

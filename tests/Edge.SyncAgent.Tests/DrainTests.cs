@@ -11,8 +11,9 @@ public sealed class DrainTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _data = TempDir.Create("sync-drain");
 
-    [Fact]
-    public void Backlog_drains_completely_through_ten_broker_kills_and_three_agent_kills()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public void Backlog_drains_completely_through_ten_broker_kills_and_three_agent_kills(string transport)
     {
         const int Entries = 100_000;
         const int InflightMessages = 4;
@@ -30,7 +31,8 @@ public sealed class DrainTests(ITestOutputHelper output) : IDisposable
         broker.Restart();
         Assert.True(verifier.WaitSubscribed(TimeSpan.FromSeconds(10)), "verifier did not resubscribe");
 
-        string[] settings = AgentProcess.For(broker, Device, $"--Sync:InflightMessages={InflightMessages}", $"--Sync:MaxBatchItems={BatchItems}");
+        string[] settings = AgentProcess.For(broker, Device, $"--Sync:InflightMessages={InflightMessages}", $"--Sync:MaxBatchItems={BatchItems}",
+            AgentProcess.Transport(transport));
         var agent = new AgentProcess(_data, settings).Start();
         var clock = Stopwatch.StartNew();
         try
@@ -76,7 +78,7 @@ public sealed class DrainTests(ITestOutputHelper output) : IDisposable
             Poll.Until(() => agent.SavedWatermark() == Entries, TimeSpan.FromSeconds(10), () => $"watermark {Entries}; status {agent.Status()}");
 
             var report = verifier.Report(Device)!;
-            output.WriteLine($"drained {Entries} entries through 10 broker and 3 agent kills in {drained.TotalSeconds:F1} s; {report}");
+            output.WriteLine($"{transport}: drained {Entries} entries through 10 broker and 3 agent kills in {drained.TotalSeconds:F1} s; {report}");
             Assert.Equal(Entries, report.UniqueIds);
             Assert.Equal(1, report.MinId);
             Assert.Equal(Entries, report.MaxId);
@@ -96,8 +98,9 @@ public sealed class DrainTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    [Fact]
-    public void Rows_appended_while_connected_and_idle_arrive_promptly()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public void Rows_appended_while_connected_and_idle_arrive_promptly(string transport)
     {
         const string Device = "live-box";
         TestLog.Build(_data, 1000);
@@ -105,7 +108,7 @@ public sealed class DrainTests(ITestOutputHelper output) : IDisposable
         using var verifier = new SyncVerifier(new VerifierOptions { Port = broker.Port, ClientId = "verifier-live" });
         verifier.Start();
         Assert.True(verifier.WaitSubscribed(TimeSpan.FromSeconds(10)));
-        using var agent = new AgentProcess(_data, AgentProcess.For(broker, Device)).Start();
+        using var agent = new AgentProcess(_data, AgentProcess.For(broker, Device, AgentProcess.Transport(transport))).Start();
         Poll.Until(() => verifier.UniqueIds(Device) == 1000, TimeSpan.FromSeconds(30), () => $"backlog; {agent.Output}");
         Poll.Until(() => agent.Status() is { } s && s.GetProperty("pending").GetInt64() == 0 && s.GetProperty("state").GetString() == "connected",
             TimeSpan.FromSeconds(10), () => $"idle status: {agent.Status()}");
@@ -124,7 +127,7 @@ public sealed class DrainTests(ITestOutputHelper output) : IDisposable
         }
 
         latencies.Sort();
-        output.WriteLine($"commit to consumer latency for new rows on an idle connection: median {latencies[2]:F1} ms, max {latencies[^1]:F1} ms");
+        output.WriteLine($"{transport}: commit to consumer latency for new rows on an idle connection: median {latencies[2]:F1} ms, max {latencies[^1]:F1} ms");
         var report = verifier.Report(Device)!;
         Assert.Equal(1050, report.UniqueIds);
         Assert.Empty(report.Gaps);

@@ -12,13 +12,14 @@ public sealed class LifecycleTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _data = TempDir.Create("sync-life");
 
-    [Fact]
-    public async Task Status_file_tells_the_appliance_how_the_upload_stands()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public async Task Status_file_tells_the_appliance_how_the_upload_stands(string transport)
     {
         const string Device = "status-box";
         TestLog.Build(_data, 5000);
         using var broker = MosquittoBroker.Start();
-        using var agent = new AgentProcess(_data, AgentProcess.For(broker, Device)).Start();
+        using var agent = new AgentProcess(_data, AgentProcess.For(broker, Device, AgentProcess.Transport(transport))).Start();
         Poll.Until(() => agent.Status() is { } s && s.GetProperty("watermark").GetInt64() == 5000 && s.GetProperty("state").GetString() == "connected",
             TimeSpan.FromSeconds(30), () => $"drained status: {agent.Status()}\n{agent.Output}");
 
@@ -74,8 +75,9 @@ public sealed class LifecycleTests(ITestOutputHelper output) : IDisposable
         Assert.False(status.Running);
     }
 
-    [Fact]
-    public void Sigterm_stops_cleanly_with_the_watermark_saved_and_the_box_marked_offline()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public void Sigterm_stops_cleanly_with_the_watermark_saved_and_the_box_marked_offline(string transport)
     {
         const string Device = "term-box";
         const int Entries = 60_000;
@@ -84,14 +86,14 @@ public sealed class LifecycleTests(ITestOutputHelper output) : IDisposable
         using var verifier = new SyncVerifier(new VerifierOptions { Port = broker.Port, ClientId = "verifier-term" });
         verifier.Start();
         Assert.True(verifier.WaitSubscribed(TimeSpan.FromSeconds(10)));
-        string[] settings = AgentProcess.For(broker, Device, "--Sync:InflightMessages=2", "--Sync:MaxBatchItems=100");
+        string[] settings = AgentProcess.For(broker, Device, "--Sync:InflightMessages=2", "--Sync:MaxBatchItems=100", AgentProcess.Transport(transport));
         using (var agent = new AgentProcess(_data, settings).Start())
         {
             // The consumer can hold a window (2 messages of 100 items) the agent has not yet seen acknowledged: wait past it,
             // so the saved watermark is at least 5,000 however the acknowledgements race the stop.
             Poll.Until(() => verifier.UniqueIds(Device) >= 5000 + (2 * 100), TimeSpan.FromSeconds(30), () => $"progress; {agent.Output}");
             var (exitCode, took) = agent.Terminate(TimeSpan.FromSeconds(10));
-            output.WriteLine($"SIGTERM to exit: {took.TotalMilliseconds:F0} ms");
+            output.WriteLine($"{transport}: SIGTERM to exit: {took.TotalMilliseconds:F0} ms");
             Assert.Equal(0, exitCode);
             Assert.True(took < TimeSpan.FromSeconds(5), $"stop took {took}");
             var saved = agent.SavedWatermark();
@@ -113,20 +115,21 @@ public sealed class LifecycleTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("\"online\"", verifier.Last($"edge/{Device}/status"), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Idle_agent_uses_no_cpu()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public void Idle_agent_uses_no_cpu(string transport)
     {
         const string Device = "idle-box";
         TestLog.Build(_data, 2000);
         using var broker = MosquittoBroker.Start();
-        using var agent = new AgentProcess(_data, AgentProcess.For(broker, Device)).Start();
+        using var agent = new AgentProcess(_data, AgentProcess.For(broker, Device, AgentProcess.Transport(transport))).Start();
         Poll.Until(() => agent.Status() is { } s && s.GetProperty("pending").GetInt64() == 0 && s.GetProperty("ratePerSecond").GetDouble() == 0 && s.GetProperty("lastLogId").GetInt64() == 2000,
             TimeSpan.FromSeconds(30), () => $"idle: {agent.Status()}");
 
         var before = agent.CpuTime();
         Thread.Sleep(TimeSpan.FromSeconds(5));
         var used = agent.CpuTime() - before;
-        output.WriteLine($"connected, nothing pending: {used.TotalMilliseconds:F0} ms CPU in 5 s; resident {agent.ResidentBytes() / 1048576.0:F1} MiB");
+        output.WriteLine($"{transport}: connected, nothing pending: {used.TotalMilliseconds:F0} ms CPU in 5 s; resident {agent.ResidentBytes() / 1048576.0:F1} MiB");
         Assert.True(used < TimeSpan.FromMilliseconds(200), $"idle agent used {used.TotalMilliseconds} ms of CPU in 5 s");
     }
 

@@ -9,8 +9,9 @@ public sealed class ProtocolTests : IDisposable
 {
     private readonly string _data = TempDir.Create("sync-protocol");
 
-    [Fact]
-    public void A_broker_refusing_mqtt5_gets_mqtt311()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public void A_broker_refusing_mqtt5_gets_mqtt311(string transport)
     {
         const string Device = "old-broker-box";
         TestLog.Build(_data, 4000);
@@ -19,7 +20,7 @@ public sealed class ProtocolTests : IDisposable
         using var verifier = new SyncVerifier(new VerifierOptions { Port = broker.Port, ClientId = "verifier-protocol" });
         verifier.Start();
         Assert.True(verifier.WaitSubscribed(TimeSpan.FromSeconds(10)));
-        using var agent = new AgentProcess(_data, $"--Cloud:Broker=mqtt://127.0.0.1:{proxy.Port}", $"--Cloud:DeviceId={Device}").Start();
+        using var agent = new AgentProcess(_data, $"--Cloud:Broker=mqtt://127.0.0.1:{proxy.Port}", $"--Cloud:DeviceId={Device}", AgentProcess.Transport(transport)).Start();
 
         Poll.Until(() => verifier.UniqueIds(Device) == 4000, TimeSpan.FromSeconds(20), () => $"reads through the 3.1.1 broker; {agent.Output}");
         Poll.Until(() => agent.State() == "connected", TimeSpan.FromSeconds(5), () => $"status: {agent.Status()}");

@@ -12,8 +12,9 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
 
     private string Meet => Path.Combine(_dir, "meet");
 
-    [Fact]
-    public void Client_certificate_connects_over_tls_and_reads_arrive()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public void Client_certificate_connects_over_tls_and_reads_arrive(string transport)
     {
         var certs = Certificates.Create(Path.Combine(_dir, "pki"));
         using var broker = MosquittoBroker.Start(certs.Listener(requireClientCertificate: true), "allow_anonymous true");
@@ -35,7 +36,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
             """);
         var data = Path.Combine(_dir, "data");
         TestLog.Build(data, 5000);
-        using var agent = new AgentProcess(data, $"--Edge:MeetDir={Meet}").Start();
+        using var agent = new AgentProcess(data, $"--Edge:MeetDir={Meet}", AgentProcess.Transport(transport)).Start();
         Poll.Until(() => verifier.UniqueIds("cert-box") == 5000, TimeSpan.FromSeconds(30), () => $"reads over TLS; {agent.Output}");
         Assert.Empty(verifier.Report("cert-box")!.Gaps);
         // The agent's output is captured asynchronously: its connect line may land just after the reads did.
@@ -43,8 +44,9 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain("PRIVATE KEY", agent.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Password_from_a_file_connects_and_a_wrong_one_backs_off_with_a_clear_error()
+    [Theory]
+    [MemberData(nameof(Transports.Both), MemberType = typeof(Transports))]
+    public void Password_from_a_file_connects_and_a_wrong_one_backs_off_with_a_clear_error(string transport)
     {
         var certs = Certificates.Create(Path.Combine(_dir, "pki"));
         var password = $"pw-{Guid.NewGuid():N}";
@@ -71,7 +73,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
 
         var data = Path.Combine(_dir, "data");
         TestLog.Build(data, 3000);
-        using (var agent = new AgentProcess(data, $"--Edge:MeetDir={Meet}", "--Logging:LogLevel:Default=Debug").Start())
+        using (var agent = new AgentProcess(data, $"--Edge:MeetDir={Meet}", "--Logging:LogLevel:Default=Debug", AgentProcess.Transport(transport)).Start())
         {
             Poll.Until(() => verifier.UniqueIds("pw-box") == 3000, TimeSpan.FromSeconds(30), () => $"reads with a password; {agent.Output}");
             agent.Terminate(TimeSpan.FromSeconds(10));
@@ -84,7 +86,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
         var wrongData = Path.Combine(_dir, "wrong-data");
         TestLog.Build(wrongData, 100);
         using var refused = new AgentProcess(wrongData, "--Cloud:DeviceId=wrong-box", "--Cloud:PasswordFile=" + Path.Combine(Meet, "wrong.txt"),
-            $"--Edge:MeetDir={Meet}", "--Logging:LogLevel:Default=Debug").Start();
+            $"--Edge:MeetDir={Meet}", "--Logging:LogLevel:Default=Debug", AgentProcess.Transport(transport)).Start();
         Poll.Until(() => refused.State() == "backoff", TimeSpan.FromSeconds(15), () => $"backoff: {refused.Status()}\n{refused.Output}");
         var connectionsBefore = broker.LogLines("New connection from");
         Thread.Sleep(TimeSpan.FromSeconds(10));
@@ -92,7 +94,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
         var attempts = status.GetProperty("connectAttempts").GetInt64();
         var error = status.GetProperty("lastError").GetString()!;
         var connections = broker.LogLines("New connection from") - connectionsBefore;
-        output.WriteLine($"wrong password: {attempts} attempts in all, {connections} connections at the broker in the 10 s after the first refusal; lastError: {error}");
+        output.WriteLine($"{transport}: wrong password: {attempts} attempts in all, {connections} connections at the broker in the 10 s after the first refusal; lastError: {error}");
         Assert.Contains("not authori", error, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("refused the connection", error, StringComparison.Ordinal);
         Assert.InRange(attempts, 3, 6);

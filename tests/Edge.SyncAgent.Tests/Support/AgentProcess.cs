@@ -31,6 +31,9 @@ public sealed class AgentProcess : IDisposable
         }
     }
 
+    /// <summary>The setting that selects a transport.</summary>
+    public static string Transport(string name) => $"--Sync:Transport={name}";
+
     /// <summary>Settings for an agent publishing to a local broker with no meet folder.</summary>
     public static string[] For(MosquittoBroker broker, string deviceId, params string[] more) =>
         [$"--Cloud:Broker=mqtt://127.0.0.1:{broker.Port}", $"--Cloud:DeviceId={deviceId}", .. more];

@@ -107,6 +107,12 @@ public sealed class MosquittoBroker : IDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the broker stops answering while its connections stay open (a hung host, a dead link).</summary>
+    public void Freeze() => Posix.Signal(_process!.Id, Posix.SigStop);
+
+    /// <summary>SIGCONT: a frozen broker carries on where it stopped.</summary>
+    public void Thaw() => Posix.Signal(_process!.Id, Posix.SigCont);
+
     /// <summary>SIGTERM: the broker saves its sessions and queues to its persistence file and exits.</summary>
     public void Stop()
     {
