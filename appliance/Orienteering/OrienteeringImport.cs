@@ -76,6 +76,15 @@ public sealed partial class OrienteeringImport(
                 return new ImportOutcome(false, known, list.Status, list.CreateTime, list.Classes.Count, prepared.Competitors, results.Current.Shown?.LogId == known);
             }
 
+            // OE exports on an interval and stamps each export anew: an unchanged list would be megabytes more in the
+            // log and over the uplink every minute. Results the same as those shown are not stored again.
+            var contentKey = list.Status == IofListStatus.Complete ? ContentKey(prepared.Text) : null;
+            if (contentKey is not null && results.ShownWithSameResults(contentKey) is { } same)
+            {
+                LogUnchanged(source, same);
+                return new ImportOutcome(false, same, list.Status, list.CreateTime, list.Classes.Count, prepared.Competitors, true);
+            }
+
             if (!store.IsOpen)
             {
                 throw new InvalidOperationException($"The store takes nothing now ({store.Health.Problem ?? store.Health.State.ToString()}).");
@@ -91,7 +100,7 @@ public sealed partial class OrienteeringImport(
                 [.. parts.Select((part, i) => (LogKind.ResultList, PartTag(prepared.Hash, i + 1, parts.Count), source, createMs, part))], ct).ConfigureAwait(false);
 
             var id = ids[^1];
-            var shown = results.Add(meetId, new ImportedList(id, prepared.Hash, source, list.Status, list.CreateTime, list.Classes.Count, prepared.Competitors), ids, list);
+            var shown = results.Add(meetId, new ImportedList(id, prepared.Hash, source, list.Status, list.CreateTime, list.Classes.Count, prepared.Competitors), ids, list, contentKey);
             LogImported(source, list.Status, prepared.Competitors, list.Classes.Count, id, shown ? "shown" : "older than the list shown, kept");
             return new ImportOutcome(true, id, list.Status, list.CreateTime, list.Classes.Count, prepared.Competitors, shown);
         }
@@ -100,6 +109,22 @@ public sealed partial class OrienteeringImport(
             _one.Release();
         }
     }
+
+    /// <summary>
+    /// What a list says apart from when and by what it was made: the SHA-256 of its text with the root element's
+    /// <c>createTime</c> and <c>creator</c> left out. Two exports of unchanged results have the same key.
+    /// </summary>
+    public static string ContentKey(string text)
+    {
+        var start = text.IndexOf("<ResultList", StringComparison.Ordinal);
+        var end = start < 0 ? -1 : text.IndexOf('>', start);
+        var root = end < 0 ? "" : StampAttributes().Replace(text[start..end], "");
+        var key = end < 0 ? text : string.Concat(text.AsSpan(0, start), root, text.AsSpan(end));
+        return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("""\s(createTime|creator)\s*=\s*("[^"]*"|'[^']*')""")]
+    private static partial System.Text.RegularExpressions.Regex StampAttributes();
 
     /// <summary>
     /// Most characters in one log entry of a list: 64 Ki, so that the sync agent (16 MiB of managed heap, messages of
@@ -191,6 +216,9 @@ public sealed partial class OrienteeringImport(
 
     [GeneratedRegex("""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""", RegexOptions.CultureInvariant)]
     private static partial Regex Declaration();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Result list from {Source} not stored: its results are those shown already (log id {Id}), only its time stamp is new")]
+    private partial void LogUnchanged(string source, long id);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Result list from {Source} imported: {Status}, {Competitors} competitors in {Classes} classes, log id {Id} ({Shown})")]
     private partial void LogImported(string source, IofListStatus status, int competitors, int classes, long id, string shown);

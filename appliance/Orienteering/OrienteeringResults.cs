@@ -127,8 +127,33 @@ public sealed partial class OrienteeringResults(
         }
     }
 
+    /// <summary>
+    /// The log id of the list shown, when it is a Complete list with no Delta after it and its results read the same as
+    /// <paramref name="contentKey"/> (<see cref="OrienteeringImport.ContentKey"/>): an export that changes nothing but
+    /// its time stamp.
+    /// </summary>
+    public long? ShownWithSameResults(string contentKey)
+    {
+        lock (_lock)
+        {
+            var (shown, deltas) = Choose(_entries);
+            if (shown is null || deltas.Count > 0 || shown.Info.Status != IofListStatus.Complete)
+            {
+                return null;
+            }
+
+            if (shown.ContentKey is null)
+            {
+                using var connection = EdgeDatabase.OpenReader(Path.GetFullPath(storeOptions.Value.DataDir));
+                shown.ContentKey = OrienteeringImport.ContentKey(Text(connection, shown));
+            }
+
+            return shown.ContentKey == contentKey ? shown.Info.LogId : null;
+        }
+    }
+
     /// <summary>Takes a list just stored for <paramref name="meetId"/>; true when it is (part of) what is shown now.</summary>
-    public bool Add(long meetId, ImportedList imported, IReadOnlyList<long> parts, IofResultList list)
+    public bool Add(long meetId, ImportedList imported, IReadOnlyList<long> parts, IofResultList list, string? contentKey = null)
     {
         lock (_lock)
         {
@@ -138,7 +163,7 @@ public sealed partial class OrienteeringResults(
                 return false;
             }
 
-            _entries.Add(new Entry(imported) { Parsed = list, Parts = parts });
+            _entries.Add(new Entry(imported) { Parsed = list, Parts = parts, ContentKey = contentKey });
             _hashes.TryAdd(imported.Hash, imported.LogId);
             Publish();
             var (shown, deltas) = Choose(_entries);
@@ -247,18 +272,10 @@ public sealed partial class OrienteeringResults(
                 }
                 else if (e.Parsed is null)
                 {
-                    var text = new System.Text.StringBuilder();
-                    foreach (var id in e.Parts)
-                    {
-                        using var command = connection.CreateCommand();
-                        command.CommandText = "SELECT raw FROM log WHERE id = $id";
-                        command.Parameters.AddWithValue("$id", id);
-                        text.Append(command.ExecuteScalar() as string);
-                    }
-
+                    var text = Text(connection, e);
                     try
                     {
-                        using var reader = new StringReader(text.ToString());
+                        using var reader = new StringReader(text);
                         e.Parsed = IofResultListParser.Parse(reader, new IofParseOptions { MaxCharacters = Math.Max(text.Length, 1) });
                         e.Info = e.Info with { Status = e.Parsed.Status, Classes = e.Parsed.Classes.Count, Competitors = e.Parsed.Classes.Sum(c => c.Persons.Count) };
                     }
@@ -276,6 +293,21 @@ public sealed partial class OrienteeringResults(
                 return (shown, deltas);
             }
         }
+    }
+
+    /// <summary>A stored list's text, its parts joined in order.</summary>
+    private static string Text(SqliteConnection connection, Entry entry)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var id in entry.Parts)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT raw FROM log WHERE id = $id";
+            command.Parameters.AddWithValue("$id", id);
+            text.Append(command.ExecuteScalar() as string);
+        }
+
+        return text.ToString();
     }
 
     private static (Entry? Shown, List<Entry> Deltas) Choose(List<Entry> entries)
@@ -389,5 +421,8 @@ public sealed partial class OrienteeringResults(
 
         /// <summary>Stored but unreadable: never counts.</summary>
         public bool Skipped { get; set; }
+
+        /// <summary>Its <see cref="OrienteeringImport.ContentKey"/>, once worked out.</summary>
+        public string? ContentKey { get; set; }
     }
 }

@@ -227,6 +227,53 @@ public class OrienteeringImportTests
     }
 
     [Fact]
+    public async Task An_export_that_only_has_a_new_time_stamp_is_not_stored_again_but_one_after_a_delta_is()
+    {
+        using var o = new OrienteeringBox();
+        await using var box = await TestBox.StartAsync(null, o.Meet.Setting);
+        using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
+        (string, string, string, double)[] runners = [("Ann", "Lee", "Lakeside", 1800), ("Bo", "Ek", "Hilltop", 1900)];
+        using (var first = await timer.Http.PostAsync("/api/o/results", Xml(OrienteeringBox.List("2026-05-02T12:00:00-07:00", runners))))
+        {
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        }
+
+        // OE's next export a minute later, results unchanged, its creator written differently: nothing more stored.
+        var later = OrienteeringBox.List("2026-05-02T12:01:00-07:00", runners).Replace("creator=\"OE2010\"", "creator = 'OE2010 12.3'", StringComparison.Ordinal);
+        using (var same = await timer.Http.PostAsync("/api/o/results", Xml(later)))
+        {
+            Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+            var answer = await same.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.False(answer.GetProperty("stored").GetBoolean());
+            Assert.True(answer.GetProperty("shown").GetBoolean());
+        }
+
+        Assert.Equal(1, Count(box));
+
+        // A changed result is stored.
+        using (var changed = await timer.Http.PostAsync("/api/o/results", Xml(OrienteeringBox.List("2026-05-02T12:02:00-07:00", ("Ann", "Lee", "Lakeside", 1799), ("Bo", "Ek", "Hilltop", 1900)))))
+        {
+            Assert.Equal(HttpStatusCode.Created, changed.StatusCode);
+        }
+
+        // After a Delta, a Complete list with the same results as the one before the Delta is not redundant: it is what shows.
+        var delta = IofXml.List(IofXml.ClassResult("W1F", IofXml.Person("Cy", "Fox", "Hilltop", 1700)), "Delta").Replace("2026-05-02T12:00:00-07:00", "2026-05-02T12:03:00-07:00", StringComparison.Ordinal);
+        using (var d = await timer.Http.PostAsync("/api/o/results", Xml(delta)))
+        {
+            Assert.Equal(HttpStatusCode.Created, d.StatusCode);
+        }
+
+        Assert.Equal(3, (await OrienteeringBox.ResultsAsync(box, "W1F")).Count);
+        using (var reset = await timer.Http.PostAsync("/api/o/results", Xml(OrienteeringBox.List("2026-05-02T12:04:00-07:00", ("Ann", "Lee", "Lakeside", 1799), ("Bo", "Ek", "Hilltop", 1900)))))
+        {
+            Assert.Equal(HttpStatusCode.Created, reset.StatusCode);
+        }
+
+        Assert.Equal(2, (await OrienteeringBox.ResultsAsync(box, "W1F")).Count);
+        Assert.Equal(4, Count(box));
+    }
+
+    [Fact]
     public async Task The_console_page_imports_a_file_lists_what_is_stored_and_shows_a_refusal()
     {
         using var o = new OrienteeringBox();
