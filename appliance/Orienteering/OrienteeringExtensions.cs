@@ -15,6 +15,9 @@ public static class OrienteeringExtensions
         builder.Services.AddSingleton<OrienteeringInbox>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OrienteeringInbox>());
         builder.Services.AddSingleton<OrienteeringLive>();
+        builder.Services.AddOptions<MopOptions>().BindConfiguration(MopOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MopOptions>, MopOptionsValidation>();
+        builder.Services.AddSingleton<MopEndpoint>();
         return builder;
     }
 
@@ -22,6 +25,7 @@ public static class OrienteeringExtensions
     {
         app.MapOrienteeringPages();
         app.MapOrienteeringApi();
+        MopEndpoint.MapMop(app);
         return app;
     }
 }
