@@ -92,7 +92,9 @@ internal static class OrienteeringBenchmarks
         await box.StartAsync();
         var import = box.Services.GetRequiredService<OrienteeringImport>();
         var results = box.Services.GetRequiredService<OrienteeringResults>();
-        byte[] Export(int n) => Encoding.UTF8.GetBytes(template.Replace("2026-05-02T13:00:00-07:00", $"2026-05-02T13:{n:00}:00-07:00", StringComparison.Ordinal));
+        // Each export new content, as one in which a result changed (an unchanged one is not stored again).
+        byte[] Export(int n) => Encoding.UTF8.GetBytes(template.Replace("2026-05-02T13:00:00-07:00", $"2026-05-02T13:{n:00}:00-07:00", StringComparison.Ordinal)
+            .Replace("</ResultList>", $"<!-- export {n} --></ResultList>", StringComparison.Ordinal));
 
         // Warm-up: the JIT, as a box pays once.
         await import.ImportAsync(Export(0), "bench", CancellationToken.None);
