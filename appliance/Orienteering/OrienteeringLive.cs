@@ -1,6 +1,5 @@
 using System.Globalization;
 using Edge.Appliance.Web;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Appliance.Orienteering;
@@ -29,9 +28,7 @@ public sealed class OrienteeringLive(OrienteeringResults results, IOptions<WebOp
         if (Interlocked.Increment(ref _clients) > _options.MaxLiveClients)
         {
             Interlocked.Decrement(ref _clients);
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "10";
-            await context.Response.WriteAsync("Too many live connections; try again shortly.\n", context.RequestAborted).ConfigureAwait(false);
+            await EventStream.RefuseAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -40,10 +37,7 @@ public sealed class OrienteeringLive(OrienteeringResults results, IOptions<WebOp
         try
         {
             var response = context.Response;
-            response.ContentType = "text/event-stream";
-            response.Headers.CacheControl = "no-store";
-            response.Headers["X-Accel-Buffering"] = "no";
-            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            EventStream.Begin(context);
             var next = results.NextChange;
             var version = results.Current.Version;
             await response.WriteAsync("retry: 2000\n\n" + (seen is { } s && s != version ? Event(version) : ""), aborted).ConfigureAwait(false);

@@ -3,7 +3,6 @@ using System.Text;
 using System.Threading.Channels;
 using Edge.Appliance.Results;
 using Edge.Appliance.Screens;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Appliance.Web;
@@ -48,9 +47,7 @@ public sealed partial class ScreenStreams(
         var client = Subscribe(id, race, pinned);
         if (client is null)
         {
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "10";
-            await context.Response.WriteAsync("Too many live connections; try again shortly.\n", context.RequestAborted).ConfigureAwait(false);
+            await EventStream.RefuseAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -59,10 +56,7 @@ public sealed partial class ScreenStreams(
         try
         {
             var response = context.Response;
-            response.ContentType = "text/event-stream";
-            response.Headers.CacheControl = "no-store";
-            response.Headers["X-Accel-Buffering"] = "no";
-            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            EventStream.Begin(context);
             await response.WriteAsync("retry: 2000\n\n", aborted).ConfigureAwait(false);
             await response.Body.FlushAsync(aborted).ConfigureAwait(false);
             await foreach (var message in client.Queue.Reader.ReadAllAsync(aborted).ConfigureAwait(false))

@@ -98,9 +98,7 @@ public sealed partial class LiveUpdates(
         var client = Subscribe(raceId is null ? null : meet.FindRace(raceId)!.Id, bib);
         if (client is null)
         {
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "10";
-            await context.Response.WriteAsync("Too many live connections; try again shortly.\n", context.RequestAborted).ConfigureAwait(false);
+            await EventStream.RefuseAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -110,10 +108,7 @@ public sealed partial class LiveUpdates(
         try
         {
             var response = context.Response;
-            response.ContentType = "text/event-stream";
-            response.Headers.CacheControl = "no-store";
-            response.Headers["X-Accel-Buffering"] = "no";
-            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            EventStream.Begin(context);
             var first = new StringBuilder("retry: 2000\n\n");
             // Read after subscribing, so a change in between is either in this snapshot or in the queue.
             var snapshot = results.Current;
@@ -343,6 +338,28 @@ public sealed class LiveClient(string? raceId, string? bib)
                 }
             }
         }
+    }
+}
+
+/// <summary>The parts every server-sent event stream of the box shares: its headers, and the answer when there are too many.</summary>
+public static class EventStream
+{
+    /// <summary>Starts the answer as an event stream: never cached, never buffered (by Kestrel or a proxy in front).</summary>
+    public static void Begin(HttpContext context)
+    {
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-store";
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+
+    /// <summary>503 with Retry-After: the browser's EventSource tries again later by itself.</summary>
+    public static Task RefuseAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "10";
+        return context.Response.WriteAsync("Too many live connections; try again shortly.\n", context.RequestAborted);
     }
 }
 
