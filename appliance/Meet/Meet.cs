@@ -26,6 +26,12 @@ public sealed record Meet(
     /// <summary>How orienteering results are scored (meet.json <c>orienteering</c>).</summary>
     public OrienteeringSettings Orienteering { get; init; } = OrienteeringSettings.None;
 
+    /// <summary>What the image makes of the box's ports (meet.json <c>network</c>).</summary>
+    public NetworkSettings Network { get; init; } = NetworkSettings.Default;
+
+    /// <summary>Clock modules and GPS (meet.json <c>time</c>).</summary>
+    public TimeSettings Time { get; init; } = TimeSettings.Default;
+
     public Race? FindRace(string id) => Races.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
 }
 

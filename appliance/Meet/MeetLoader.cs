@@ -24,7 +24,7 @@ public static partial class MeetLoader
 
     // The fields each object of meet.json may hold; any other is an error (a misspelled "timezone" would
     // otherwise place every time hours off). Comments (// and /* */) are the way to annotate the file.
-    private static readonly string[] RootFields = ["event", "races", "ageGroups", "participants", "wifi", "displays", "cloud", "console", "orienteering"];
+    private static readonly string[] RootFields = ["event", "races", "ageGroups", "participants", "wifi", "displays", "cloud", "console", "orienteering", "network", "time"];
     private static readonly string[] EventFields = ["name", "date", "timeZone", "id"];
     private static readonly string[] RaceFields = ["id", "name", "distanceKm", "rankBy", "gun", "timingPoints", "minimumTime"];
     private static readonly string[] GunFields = ["location", "time"];
@@ -76,6 +76,8 @@ public static partial class MeetLoader
             {
                 Console = ReadConsole(json, root),
                 Orienteering = ReadOrienteering(json, root),
+                Network = ReadNetwork(json, root, wifi),
+                Time = ReadClocks(json, root),
             };
         }
     }
