@@ -1,3 +1,4 @@
+using Edge.Appliance.Box;
 using Edge.Appliance.Console;
 using Edge.Appliance.Demo;
 using Edge.Appliance.Ingest;
@@ -35,6 +36,7 @@ public static class EdgeApp
         builder.AddDemo();
         builder.AddResultsWeb();
         builder.AddConsole();
+        builder.AddServiceWatchdog();
         replace?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -81,7 +81,15 @@ public sealed class SyncAgent : IDisposable
         network.Start();
         var snapshots = _snapshots.RunAsync(_stop.Token);
 
+        // Under systemd: ready once both loops run; the watchdog is told only while both still do.
+        using var notify = Edge.Store.Systemd.SystemdNotify.FromEnvironment();
+        notify.Send("READY=1");
+        using var watchdog = notify.Watchdog is { } interval
+            ? new Timer(_ => { if (pump.IsAlive && network.IsAlive) { notify.Send("WATCHDOG=1"); } }, null, TimeSpan.Zero, interval / 2)
+            : null;
+
         stop.WaitHandle.WaitOne();
+        notify.Send("STOPPING=1");
         _log.Info("stopping");
         _stop.Cancel();
         _current?.Stop();

@@ -29,6 +29,9 @@ public sealed class ProcessBox : IDisposable
     public HttpClient Http { get; }
     public int Pid => _process?.Id ?? 0;
 
+    /// <summary>Environment variables the process starts with, beside the box's own.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public static string AppliancePath
     {
         get
@@ -51,6 +54,11 @@ public sealed class ProcessBox : IDisposable
         // The box runs with a 4 MiB gen0 budget (appliance/Properties/launchSettings.json for dotnet run, the
         // image's service unit on a box): the GC's default on a big-cache CPU would commit far more than a Pi needs.
         info.Environment["DOTNET_GCgen0size"] = "0x400000";
+        foreach (var (name, value) in Environment)
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(AppliancePath);
         foreach (var arg in (string[])[$"--urls=http://127.0.0.1:{HttpPort}", "--Timing:Address=127.0.0.1", $"--Timing:Port={TimingPort}", $"--Edge:DataDir={DataDir}", .. _settings])
         {
