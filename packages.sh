@@ -36,5 +36,7 @@ need_packages() { # what the tests need (mosquitto broker and client library, TL
   need openssl openssl || failed=1
   need chromium chromium || failed=1
   need zbarimg zbar-tools || failed=1
+  need nft nftables || failed=1 # the box's rendered firewall is checked by nft itself
+  need dnsmasq dnsmasq-base || failed=1 # ... and its DHCP/DNS files by dnsmasq --test
   return $failed
 }

@@ -76,7 +76,7 @@ packages=(
   hostapd dnsmasq-base wpasupplicant iproute2 nftables
   chrony fake-hwclock gpsd
   openssh-server
-  e2fsprogs fdisk
+  e2fsprogs fdisk netbase
   libmosquitto1 libicu72 ca-certificates tzdata
 )
 if [ "$arch" = arm64 ]; then
@@ -126,7 +126,8 @@ rm -rf "$modules"/drivers/gpu/drm/{amd,nouveau,radeon,i915,xe} "$modules"/driver
   "$modules"/sound "$modules"/drivers/net/ethernet/{mellanox,chelsio,qlogic,broadcom/bnx2x} "$modules"/drivers/scsi/{lpfc,qla2xxx,qla4xxx,bfa,be2iscsi,mpt3sas,megaraid} \
   "$modules"/fs/{ocfs2,gfs2,xfs,btrfs,ceph,nfs,nfsd,smb,cifs,jfs,nilfs2,f2fs,reiserfs} "$modules"/lib/test_*.ko "$modules"/drivers/isdn
 find "$modules" -name '*.ko' -print0 | xargs -0 -P "$(nproc)" -n 32 xz --check=crc32 -T1 -q
-depmod -b "$root" "$kver"
+# The system's own depmod (through qemu-user on a foreign architecture).
+chroot "$root" /usr/sbin/depmod "$kver"
 
 step "making the boot partition"
 boot="$work/boot"

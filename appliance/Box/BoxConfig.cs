@@ -224,7 +224,7 @@ public static class BoxConfig
 
     /// <summary>
     /// Nothing listens unless needed: phones reach DHCP, DNS and the web port; the timer's side also the timing
-    /// port, NTP, SSH (when keys are set) and FTP; an uplink only answers what the box asked for.
+    /// port, NTP and SSH (when keys are set); an uplink only answers what the box asked for.
     /// </summary>
     private static string Firewall(List<(string Port, string Address, PortRole Role)> served, List<(string Port, string Address, PortRole Role)> timerSide, NetworkSettings n)
     {
@@ -237,7 +237,8 @@ public static class BoxConfig
         Line(text, "    iif lo accept");
         Line(text, "    ct state established,related accept");
         Line(text, "    ct state invalid drop");
-        Line(text, "    meta l4proto { icmp, ipv6-icmp } accept");
+        // ICMP and ICMPv6 by number: the image carries no /etc/protocols.
+        Line(text, "    meta l4proto { 1, 58 } accept");
         foreach (var (port, _, _) in served)
         {
             Line(text, $"    iifname \"{port}\" udp dport {{ 53, 67 }} accept");
@@ -246,14 +247,13 @@ public static class BoxConfig
 
         foreach (var (port, _, _) in timerSide)
         {
-            var tcp = new List<int> { TimingPort, 21 };
+            var tcp = new List<int> { TimingPort };
             if (n.SshKeys.Count > 0)
             {
                 tcp.Add(22);
             }
 
             Line(text, $"    iifname \"{port}\" tcp dport {{ {string.Join(", ", tcp.Order())} }} accept");
-            Line(text, $"    iifname \"{port}\" tcp dport 40000-40099 accept");
             Line(text, $"    iifname \"{port}\" udp dport 123 accept");
         }
 

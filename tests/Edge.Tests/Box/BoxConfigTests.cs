@@ -1,5 +1,6 @@
 using Edge.Appliance.Box;
 using Edge.Appliance.Meet;
+using System.Diagnostics;
 using Edge.Tests.Support;
 
 namespace Edge.Tests.Box;
@@ -51,12 +52,12 @@ public class BoxConfigTests : IDisposable
         Assert.Contains("Address=10.43.0.1/24", f["networkd/10-eth0.network"], StringComparison.Ordinal);
         Assert.Contains("Name=usb* enx*", f["networkd/30-usb-uplink.network"], StringComparison.Ordinal);
 
-        // The timing port, NTP and FTP only from the Ethernet side; phones get DHCP, DNS and the web port.
+        // The timing port and NTP only from the Ethernet side; phones get DHCP, DNS and the web port.
         var nft = f["nftables.conf"];
         Assert.Contains("policy drop;", nft, StringComparison.Ordinal);
         Assert.Contains("iifname \"wlan0\" tcp dport { 53, 80 } accept", nft, StringComparison.Ordinal);
-        Assert.DoesNotContain("iifname \"wlan0\" tcp dport { 21, 61611 }", nft, StringComparison.Ordinal);
-        Assert.Contains("iifname \"eth0\" tcp dport { 21, 61611 } accept", nft, StringComparison.Ordinal);
+        Assert.DoesNotContain("iifname \"wlan0\" tcp dport { 61611 }", nft, StringComparison.Ordinal);
+        Assert.Contains("iifname \"eth0\" tcp dport { 61611 } accept", nft, StringComparison.Ordinal);
         Assert.DoesNotContain(" 22", nft, StringComparison.Ordinal);
         Assert.Equal("off\n", f["ssh"]);
 
@@ -80,8 +81,8 @@ public class BoxConfigTests : IDisposable
         Assert.Contains("country_code=SE", f["hostapd.conf"], StringComparison.Ordinal);
         Assert.Contains("address=/#/10.43.0.1", f["dnsmasq-eth0.conf"], StringComparison.Ordinal);
         Assert.DoesNotContain("address=/#/", f["dnsmasq-wlan0.conf"], StringComparison.Ordinal);
-        Assert.Contains("iifname \"wlan0\" tcp dport { 21, 61611 } accept", f["nftables.conf"], StringComparison.Ordinal);
-        Assert.DoesNotContain("iifname \"eth0\" tcp dport { 21, 61611 }", f["nftables.conf"], StringComparison.Ordinal);
+        Assert.Contains("iifname \"wlan0\" tcp dport { 61611 } accept", f["nftables.conf"], StringComparison.Ordinal);
+        Assert.DoesNotContain("iifname \"eth0\" tcp dport { 61611 }", f["nftables.conf"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,8 +94,8 @@ public class BoxConfigTests : IDisposable
             """)).Files;
         Assert.Contains("address=/#/10.42.0.1", f["dnsmasq-wlan0.conf"], StringComparison.Ordinal);
         Assert.Contains("address=/#/10.43.0.1", f["dnsmasq-eth0.conf"], StringComparison.Ordinal);
-        Assert.Contains("iifname \"eth0\" tcp dport { 21, 61611 } accept", f["nftables.conf"], StringComparison.Ordinal);
-        Assert.DoesNotContain("iifname \"wlan0\" tcp dport { 21, 61611 }", f["nftables.conf"], StringComparison.Ordinal);
+        Assert.Contains("iifname \"eth0\" tcp dport { 61611 } accept", f["nftables.conf"], StringComparison.Ordinal);
+        Assert.DoesNotContain("iifname \"wlan0\" tcp dport { 61611 }", f["nftables.conf"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -117,7 +118,7 @@ public class BoxConfigTests : IDisposable
         Assert.Contains("psk=\"guest-pass\"", f["wpa_supplicant-wlan1.conf"], StringComparison.Ordinal);
         Assert.Equal(Key + "\n", f["authorized_keys"]);
         Assert.Equal("on\n", f["ssh"]);
-        Assert.Contains("iifname \"wlan0\" tcp dport { 21, 22, 61611 } accept", f["nftables.conf"], StringComparison.Ordinal);
+        Assert.Contains("iifname \"wlan0\" tcp dport { 22, 61611 } accept", f["nftables.conf"], StringComparison.Ordinal);
         Assert.Equal("ds3231 0x68\n", f["rtc"]);
         Assert.Equal("off\n", f["gps"]);
         Assert.Contains("rtcsync", f["chrony.conf"], StringComparison.Ordinal);
@@ -178,9 +179,70 @@ public class BoxConfigTests : IDisposable
         Assert.Empty(Directory.GetFiles(out1, "*.new", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public void Nft_and_dnsmasq_accept_the_rendered_files_of_every_layout()
+    {
+        string[] layouts =
+        [
+            "",
+            """
+            ,
+              "network": { "wifi": "timer", "ethernet": "phones", "timerWifi": { "ssid": "T", "password": "secret-timer-1" } }
+            """,
+            """
+            ,
+              "network": { "wifi": "timer", "ethernet": "uplink", "timerWifi": { "ssid": "T", "password": "secret-timer-1" },
+                           "ssh": { "authorizedKeys": [ "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHGvmNXnc3gdIUD6I6X6muD5HOlwsEEo3JNMWhVocZvr t@l" ] } }
+            """,
+            """
+            ,
+              "network": { "wifi": "phones", "ethernet": "phones" }
+            """,
+        ];
+        foreach (var layout in layouts)
+        {
+            var box = Render(Meet(layout));
+            var dir = Path.Combine(_dir, "check");
+            box.WriteTo(dir);
+            // nft -c parses and checks against the kernel's netfilter without changing the ruleset.
+            Tool.Run("nft", "-c", "-f", Path.Combine(dir, "nftables.conf"));
+            foreach (var conf in box.Files.Keys.Where(k => k.StartsWith("dnsmasq-", StringComparison.Ordinal)))
+            {
+                Tool.Run("dnsmasq", "--test", $"--conf-file={Path.Combine(dir, conf)}");
+            }
+
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     public void Dispose()
     {
         TempDir.Delete(_dir);
         GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>Runs a system tool and fails with its output when it exits non-zero.</summary>
+internal static class Tool
+{
+    public static string Run(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(File.Exists($"/usr/sbin/{file}") ? $"/usr/sbin/{file}" : file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} exited with {process.ExitCode}:\n{output.Result}{error.Result}");
+        return output.Result;
     }
 }
