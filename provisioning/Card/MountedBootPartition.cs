@@ -23,7 +23,7 @@ public sealed class MountedBootPartition : IBootPartition
         var type = MountTable.TypeOf(path);
         if (!MountTable.IsFat(type))
         {
-            throw new ProvisionException($"--boot {path} is on a {type} file system, not FAT: it is not a card's boot partition. Give the mounted boot partition (usually /media/<you>/bootfs), or use --image for an image file");
+            throw new ProvisionException($"--boot {path} is on the {type} file system, not on FAT: it is not a card's boot partition. Give the mounted boot partition (usually /media/<you>/bootfs), or use --image for an image file");
         }
 
         return new MountedBootPartition(Path.GetFullPath(path));

@@ -16,7 +16,7 @@ public static class MeetSummary
         {
             var runners = meet.Participants.Count(p => p.RaceId == race.Id);
             var points = string.Join(" > ", race.TimingPoints.Select(p => p.Location));
-            yield return Invariant($"race {race.Id}: {race.Name}, {race.DistanceKm} km, {points}; {runners} runners");
+            yield return Invariant($"race {race.Id}: {race.Name}, {race.DistanceKm} km, {points}; {runners} runner{(runners == 1 ? "" : "s")}");
         }
 
         if (meet.Races.Count == 0)
