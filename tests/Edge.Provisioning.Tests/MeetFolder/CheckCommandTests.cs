@@ -51,8 +51,8 @@ public class CheckCommandTests
     [InlineData("syntax error", "{\n  \"event\": { \"name\": \"Lakeside\" }\n  \"races\": []\n}\n", "meet.json: line 3, column 3: expected a ','")]
     [InlineData("unknown field", "{\n  \"event\": {\n    \"name\": \"Lakeside\",\n    \"timezone\": \"America/Chicago\"\n  }\n}\n", "meet.json: line 4: unknown field 'event.timezone'; did you mean 'timeZone'?")]
     [InlineData("control character", "{\n  \"event\": { \"name\": \"Lake\\u0007side\" }\n}\n", "meet.json: line 2, field 'event.name': holds a control character (U+0007)")]
-    [InlineData("bad time zone", "{\n  \"event\": { \"name\": \"Lakeside\", \"timeZone\": \"PST\" }\n}\n", "meet.json: line 2, field 'event.timeZone': 'PST' is an abbreviation or alias")]
-    [InlineData("a password instead of a hash", "{\n  \"event\": { \"name\": \"Lakeside\" },\n  \"console\": { \"passwordHash\": \"hunter2hunter2\" }\n}\n", "meet.json: line 3, field 'console.passwordHash': is not a password hash")]
+    [InlineData("bad time zone", "{\n  \"event\": { \"name\": \"Lakeside\", \"timeZone\": \"EST\" }\n}\n", "meet.json: line 2, field 'event.timeZone': 'EST' is an abbreviation or alias")]
+    [InlineData("a password instead of a hash", "{\n  \"event\": { \"name\": \"Lakeside\" }, \"races\": [ { \"id\": \"10k\", \"timingPoints\": [ { \"location\": \"finish\", \"role\": \"finish\" } ] } ],\n  \"console\": { \"passwordHash\": \"hunter2hunter2\" }\n}\n", "meet.json: line 3, field 'console.passwordHash': is not a password hash")]
     public void A_meet_json_the_box_refuses_exits_1_naming_file_line_and_field(string what, string meetJson, string expected)
     {
         using var temp = new TempFolder();
