@@ -64,14 +64,9 @@ public static class ProvisionCli
         {
             return work();
         }
-        catch (ProvisionException e)
+        catch (Exception e) when (Failure(command, e) is { } message)
         {
-            terminal.Error.WriteLine($"edge-provision {command}: {e.Message}");
-            return 1;
-        }
-        catch (MeetException e)
-        {
-            terminal.Error.WriteLine(e.Message);
+            terminal.Error.WriteLine(message);
             return 1;
         }
     }
@@ -82,12 +77,23 @@ public static class ProvisionCli
         {
             return await work();
         }
-        catch (ProvisionException e)
+        catch (Exception e) when (Failure(command, e) is { } message)
         {
-            terminal.Error.WriteLine($"edge-provision {command}: {e.Message}");
+            terminal.Error.WriteLine(message);
             return 1;
         }
     }
+
+    /// <summary>
+    /// The message for a failure the timer can act on; null for a bug, which the default handler reports with its
+    /// stack. A file that cannot be read or written (a full card, a card pulled, a read-only folder) is the former.
+    /// </summary>
+    private static string? Failure(string command, Exception e) => e switch
+    {
+        MeetException => e.Message,
+        ProvisionException or IOException or UnauthorizedAccessException => $"edge-provision {command}: {e.Message}",
+        _ => null,
+    };
 
     /// <summary>Help ends with the command's examples: a timer copies a line and changes the names.</summary>
     private static void AddExamples(RootCommand root, IReadOnlyDictionary<string, string> examples)

@@ -69,6 +69,7 @@ public static partial class MeetFolderWriter
             throw new ProvisionException($"{string.Join(" and ", clash.Select(e => $"{e.Flag} {e.Source}"))}: the meet folder would hold two files named {clash.Key}; rename one");
         }
 
+        var created = !Directory.Exists(dir);
         Directory.CreateDirectory(dir);
         var roster = Path.Combine(dir, MeetLoader.DefaultParticipantsFile);
         var keptRoster = participants is null && File.Exists(roster);
@@ -116,11 +117,17 @@ public static partial class MeetFolderWriter
             }
 
             DurableFiles.SyncFolder(dir);
+            created = false;
             return new Written(dir, staged, keptRoster, MeetCheck.Load(dir));
         }
         finally
         {
             Directory.Delete(staging, recursive: true);
+            // A folder made for a meet that was refused goes again: the timer's next try starts from nothing.
+            if (created && !Directory.EnumerateFileSystemEntries(dir).Any())
+            {
+                Directory.Delete(dir);
+            }
         }
     }
 

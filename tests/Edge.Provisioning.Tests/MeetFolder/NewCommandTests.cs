@@ -147,7 +147,7 @@ public class NewCommandTests
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"{roster}: line 3, field 'age': 'forty' is not an age in years", result.Err, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFileSystemEntries(dir));
+        Assert.False(Directory.Exists(dir), "the folder made for the refused meet is left behind");
     }
 
     [Fact]
@@ -176,6 +176,19 @@ public class NewCommandTests
         }
 
         Assert.Empty(Directory.GetFiles(temp.Path, "meet.json", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void A_meet_folder_that_cannot_be_made_is_a_message_not_a_crash()
+    {
+        using var temp = new TempFolder();
+        var file = temp.Write("roster.csv", Meets.Roster);
+
+        var result = Cli.Run(Meets.NewArgs(Path.Combine(file, "lakeside")));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("edge-provision new: ", result.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Err, StringComparison.Ordinal);
     }
 
     [Fact]
