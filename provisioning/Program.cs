@@ -1,3 +1,3 @@
 using Edge.Provisioning;
 
-return await ProvisionCli.RunAsync(args, Terminal.System(), CancellationToken.None, handleSignals: true);
+return await ProvisionCli.RunAsync(args, Terminal.Standard(), CancellationToken.None, handleSignals: true);

@@ -14,7 +14,7 @@ public class Terminal(TextReader input, TextWriter output, TextWriter error, boo
     public bool Interactive { get; } = interactive;
 
     /// <summary>The process's own console: interactive when standard input is a terminal.</summary>
-    public static Terminal System() => new ConsoleTerminal();
+    public static Terminal Standard() => new ConsoleTerminal();
 
     /// <summary>Asks a question; an empty answer takes <paramref name="suggestion"/>. Null when the input has ended.</summary>
     public string? Ask(string question, string? suggestion = null)
@@ -54,7 +54,7 @@ public class Terminal(TextReader input, TextWriter output, TextWriter error, boo
             }
 
             // Key by key without echo, so the password never shows on a screen at the finish line.
-            var typed = new global::System.Text.StringBuilder();
+            var typed = new System.Text.StringBuilder();
             for (var key = Console.ReadKey(intercept: true); key.Key != ConsoleKey.Enter; key = Console.ReadKey(intercept: true))
             {
                 if (key.Key == ConsoleKey.Backspace)
