@@ -26,7 +26,7 @@ need_file() { # need_file <path> <debian package>
   [ -e "$1" ] || install_package "$2"
 }
 
-need_packages() { # what the tests need (mosquitto broker and client library, TLS, Chromium, a QR decoder)
+need_packages() { # what the tests need (mosquitto broker and client library, TLS, Chromium, a QR decoder, FAT images)
   local failed=0
   need curl curl || failed=1
   need mosquitto mosquitto || failed=1
@@ -38,5 +38,8 @@ need_packages() { # what the tests need (mosquitto broker and client library, TL
   need zbarimg zbar-tools || failed=1
   need nft nftables || failed=1 # the box's rendered firewall is checked by nft itself
   need dnsmasq dnsmasq-base || failed=1 # ... and its DHCP/DNS files by dnsmasq --test
+  need mcopy mtools || failed=1 # edge-provision write --image; the tests read images back with mdir and mtype
+  need mkfs.vfat dosfstools || failed=1 # the tests' disk images
+  need sfdisk fdisk || failed=1 # their partition tables
   return $failed
 }

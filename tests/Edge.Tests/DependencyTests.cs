@@ -11,6 +11,7 @@ public class DependencyTests
     [InlineData("sync-agent/Edge.SyncAgent.csproj")]
     [InlineData("store/Edge.Store.csproj")]
     [InlineData("simulator/Edge.Simulator.csproj")]
+    [InlineData("provisioning/Edge.Provisioning.csproj")]
     public void A_product_project_references_nothing_under_tests(string project)
     {
         var path = Path.Combine(Repo.Root, project);
