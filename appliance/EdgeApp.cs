@@ -1,5 +1,6 @@
 using Edge.Appliance.Console;
 using Edge.Appliance.Demo;
+using Edge.Appliance.Face;
 using Edge.Appliance.Ingest;
 using Edge.Appliance.Meet;
 using Edge.Appliance.Orienteering;
@@ -35,6 +36,7 @@ public static class EdgeApp
         builder.AddDemo();
         builder.AddResultsWeb();
         builder.AddConsole();
+        builder.AddFace();
         replace?.Invoke(builder.Services);
 
         var app = builder.Build();
