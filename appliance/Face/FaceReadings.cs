@@ -28,7 +28,9 @@ public sealed class FaceReadings(MeetHost meetHost, ReadStore store, TimingMonit
         var problems = new List<string>();
         if (meetHost.Error is { } meetError)
         {
-            problems.Add("Meet folder: " + meetError);
+            // The message starts with the file's full path; the file's name is what the timer needs here.
+            var dir = meetHost.Directory is { } d ? Path.TrimEndingDirectorySeparator(d) + Path.DirectorySeparatorChar : null;
+            problems.Add("Meet folder: " + (dir is not null && meetError.StartsWith(dir, StringComparison.Ordinal) ? meetError[dir.Length..] : meetError));
         }
 
         if (store.Health.Problem is { } storeProblem)
@@ -40,7 +42,7 @@ public sealed class FaceReadings(MeetHost meetHost, ReadStore store, TimingMonit
         {
             problems.Add(alarm.Kind switch
             {
-                AlarmKinds.ConnectionDropped => $"No timing link: {alarm.Location}",
+                AlarmKinds.ConnectionDropped => $"Link lost: {alarm.Location}",
                 AlarmKinds.MatQuiet => $"Mat quiet: {alarm.Location}",
                 AlarmKinds.UnknownTagSpike => $"Unknown tags: {alarm.Location}",
                 _ => alarm.Message,

@@ -61,7 +61,7 @@ public static class FaceScreens
         if (facts.SetupCode is { } code)
         {
             screens.Add(new FaceScreen(Console, "Console setup",
-                [new FaceLine("No password yet. Code:"), new FaceLine(code, Large: true), new FaceLine("Sign in at /admin")]));
+                [new FaceLine("No password. Code:"), new FaceLine(code, Large: true), new FaceLine("Sign in at /admin")]));
         }
 
         return screens;
