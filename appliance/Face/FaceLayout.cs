@@ -29,6 +29,9 @@ public static class FaceLayout
     public const int SmallRowHeight = 9;
     public const int LargeRowHeight = 16;
 
+    /// <summary>Small rows below the title: six.</summary>
+    public const int SmallRows = ((FaceFrame.Height - BodyTop - FaceFont.GlyphHeight) / SmallRowHeight) + 1;
+
     /// <summary>
     /// The frame for <paramref name="screen"/>, <paramref name="number"/> of <paramref name="count"/> in the cycle (0 leaves
     /// the counter out); <paramref name="alert"/> marks the title row with '!': there are problems on a screen of their own.

@@ -49,9 +49,12 @@ public sealed class FaceReadings(MeetHost meetHost, ReadStore store, TimingMonit
             });
         }
 
-        if (snapshot.Clock.Suspect)
+        // A clock with no time source is the rule at a venue without internet (reads carry the controllers' times):
+        // only a clock that is plainly wrong is a problem here; the console's clock view says the rest.
+        if (snapshot.BoxNow < TimingMonitor.EarliestPlausible
+            || snapshot.Clock.ConsensusOffsetSeconds is { } offset && Math.Abs(offset) > TimingMonitor.SuspectOffset.TotalSeconds)
         {
-            problems.Add("Clock suspect: see the console");
+            problems.Add("Box clock is wrong: see the console");
         }
 
         var dataDir = Path.GetDirectoryName(store.DatabasePath)!;

@@ -26,7 +26,10 @@ public sealed record FaceFacts(
 /// <param name="SecondsSinceRead">Since its latest read arrived (box clock); null before its first read since the box started.</param>
 public sealed record MatFacts(string Location, double? SecondsSinceRead);
 
-/// <summary>The screens the face cycles through, each a few lines: problems (while there are any), joining, reads and mats, sync, the console's setup code (while there is one).</summary>
+/// <summary>
+/// The screens the face cycles through, each a few lines: problems (while there are any), joining, reads and mats,
+/// sync, the console's setup code (while there is one). Titles fit the title row beside its counter ("! 10/12").
+/// </summary>
 public static class FaceScreens
 {
     public const string Problems = "problems";
@@ -45,8 +48,7 @@ public static class FaceScreens
         var screens = new List<FaceScreen>();
         if (facts.Problems.Count > 0)
         {
-            screens.Add(new FaceScreen(Problems, facts.Problems.Count == 1 ? "1 problem" : $"{facts.Problems.Count} problems",
-                [.. facts.Problems.Select(p => new FaceLine(p))]));
+            screens.Add(new FaceScreen(Problems, facts.Problems.Count == 1 ? "1 problem" : $"{facts.Problems.Count} problems", ProblemLines(facts.Problems)));
         }
 
         screens.Add(JoinScreen(facts));
@@ -54,7 +56,7 @@ public static class FaceScreens
             [new FaceLine(facts.ReadsStored.ToString("N0", CultureInfo.InvariantCulture), Large: true), .. facts.Mats.Take(MatsWithReads).Select(Mat)]));
         for (var (from, page) = (MatsWithReads, 2); from < facts.Mats.Count; from += MatsPerScreen, page++)
         {
-            screens.Add(new FaceScreen($"{Mats}{page}", "Mats, last read", [.. facts.Mats.Skip(from).Take(MatsPerScreen).Select(Mat)]));
+            screens.Add(new FaceScreen($"{Mats}{page}", "More mats", [.. facts.Mats.Skip(from).Take(MatsPerScreen).Select(Mat)]));
         }
 
         screens.Add(SyncScreen(facts.Sync));
@@ -73,6 +75,26 @@ public static class FaceScreens
     public static FaceScreen PoweringOff { get; } = new("poweroff", "edge",
         [new FaceLine("Power off", Large: true), new FaceLine("Unplug once the green LED stays dark.")]);
 
+    /// <summary>Each problem gets its share of the rows, so a long one (a meet folder's message) cannot hide the others.</summary>
+    private static List<FaceLine> ProblemLines(IReadOnlyList<string> problems)
+    {
+        var share = Math.Max(1, FaceLayout.SmallRows / problems.Count);
+        var lines = new List<FaceLine>();
+        foreach (var problem in problems)
+        {
+            var rows = FaceLayout.Wrap(FaceFont.Printable(problem), FaceLayout.SmallColumns);
+            if (rows.Count > share)
+            {
+                rows = rows[..share];
+                rows[^1] = (rows[^1].Length > FaceLayout.SmallColumns - 2 ? rows[^1][..(FaceLayout.SmallColumns - 2)] : rows[^1]) + "..";
+            }
+
+            lines.AddRange(rows.Select(r => new FaceLine(r)));
+        }
+
+        return lines;
+    }
+
     private static FaceScreen JoinScreen(FaceFacts facts)
     {
         var lines = new List<FaceLine>();
@@ -89,8 +111,17 @@ public static class FaceScreens
             lines.Add(new FaceLine("No Wi-Fi in meet.json"));
         }
 
-        lines.Add(facts.PhoneAddress is { } address ? new FaceLine(Shown(address), Large: true) : new FaceLine("No address for phones"));
-        return new FaceScreen(Join, "Wi-Fi, then open", lines);
+        if (facts.PhoneAddress is { } address)
+        {
+            lines.Add(new FaceLine("then open"));
+            lines.Add(new FaceLine(Shown(address), Large: true));
+        }
+        else
+        {
+            lines.Add(new FaceLine("No address for phones"));
+        }
+
+        return new FaceScreen(Join, "Join Wi-Fi", lines);
     }
 
     private static FaceScreen SyncScreen(SyncStatus? sync)

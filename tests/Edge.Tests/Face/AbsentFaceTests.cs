@@ -51,7 +51,7 @@ public sealed class AbsentFaceTests
         var line = Assert.Single(face.FaceLog);
         Assert.Equal(LogLevel.Warning, line.Level);
         Assert.StartsWith("Box face: screen at 0x3C on I2C bus 1; not found: button: no GPIO chip (test); LED: no LED ACT or led0", line.Message, StringComparison.Ordinal);
-        await face.WaitForAsync(p => FacePicture.Titled(p, "Wi-Fi, then open"), "the first screen");
+        await face.WaitForAsync(p => FacePicture.Titled(p, "Join Wi-Fi"), "the first screen");
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class AbsentFaceTests
     {
         var oled = new FakeOled();
         await using var face = await FaceBox.StartAsync(oled, new FakeGpio());
-        await face.WaitForAsync(p => FacePicture.Titled(p, "Wi-Fi, then open"), "the first screen");
+        await face.WaitForAsync(p => FacePicture.Titled(p, "Join Wi-Fi"), "the first screen");
 
         oled.Answering = false;
         face.Press();

@@ -47,7 +47,7 @@ public sealed class FaceButtonTests
     {
         using var meet = TestMeet.Standard();
         await using var face = await FaceBox.StartAsync(new FakeOled(), new FakeGpio(), settings: [meet.Setting]);
-        await face.WaitForAsync(p => FacePicture.Titled(p, "Wi-Fi, then open") && FacePicture.Shows(p, "1/4"), "the first screen");
+        await face.WaitForAsync(p => FacePicture.Titled(p, "Join Wi-Fi") && FacePicture.Shows(p, "1/4"), "the first screen");
 
         face.Press();
         var picture = face.Picture;
@@ -56,14 +56,14 @@ public sealed class FaceButtonTests
         face.Press();
         face.Press();
         picture = face.Picture;
-        Assert.True(FacePicture.Titled(picture, "Wi-Fi, then open"), FacePicture.Art(picture));
+        Assert.True(FacePicture.Titled(picture, "Join Wi-Fi"), FacePicture.Art(picture));
     }
 
     [Fact]
     public async Task Holding_the_button_stops_the_box_and_only_then_powers_it_off()
     {
         await using var face = await FaceBox.StartAsync(new FakeOled(), new FakeGpio(), settings: ["--Face:HoldToPowerOff=00:00:00.300"]);
-        await face.WaitForAsync(p => FacePicture.Titled(p, "Wi-Fi, then open"), "the first screen");
+        await face.WaitForAsync(p => FacePicture.Titled(p, "Join Wi-Fi"), "the first screen");
 
         face.Gpio!.Press(FaceBox.Pin);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
@@ -92,7 +92,7 @@ public sealed class FaceButtonTests
         var oled = new FakeOled();
         var chip = new FakeGpio();
         var face = await FaceBox.StartAsync(oled, chip);
-        await face.WaitForAsync(p => FacePicture.Titled(p, "Wi-Fi, then open"), "the first screen");
+        await face.WaitForAsync(p => FacePicture.Titled(p, "Join Wi-Fi"), "the first screen");
 
         await face.DisposeAsync();
         // An OLED keeps its picture after the process is gone: it must not go on showing figures as if live.

@@ -30,13 +30,13 @@ public sealed class FaceLayoutTests
     [Fact]
     public void A_large_line_that_fits_is_drawn_twice_the_size_and_one_that_does_not_is_wrapped_small()
     {
-        var frame = FaceLayout.Render(new FaceScreen("t", "Wi-Fi, then open",
+        var frame = FaceLayout.Render(new FaceScreen("t", "Join Wi-Fi",
         [
             new FaceLine("1234567890", Large: true),
             new FaceLine("A network name far too long for one row", Large: true),
         ]), 2, 5, alert: true);
 
-        Assert.Equal((0, 0, 1), FacePicture.Find(frame, "Wi-Fi, then open"));
+        Assert.Equal((0, 0, 1), FacePicture.Find(frame, "Join Wi-Fi"));
         Assert.Equal((128 - FaceFrame.TextWidth("! 2/5", 1), 0, 1), FacePicture.Find(frame, "! 2/5"));
         Assert.Equal((0, FaceLayout.BodyTop, 2), FacePicture.Find(frame, "1234567890"));
         var y = FaceLayout.BodyTop + FaceLayout.LargeRowHeight;

@@ -10,7 +10,8 @@ namespace Edge.Tests.Face;
 /// </summary>
 public static class FacePicture
 {
-    public static (int X, int Y, int Scale)? Find(FaceFrame picture, string text)
+    /// <summary>Where <paramref name="text"/> stands on the picture (on row <paramref name="y"/> only, when given); null when it is not there.</summary>
+    public static (int X, int Y, int Scale)? Find(FaceFrame picture, string text, int? y = null)
     {
         text = FaceFont.Printable(text);
         foreach (var scale in new[] { FaceLayout.LargeScale, 1 })
@@ -24,14 +25,14 @@ public static class FacePicture
 
             var drawn = new FaceFrame();
             drawn.DrawText(0, 0, text, scale);
-            for (var y = 0; y + height <= FaceFrame.Height; y++)
+            for (var top = y ?? 0; top + height <= FaceFrame.Height && top <= (y ?? FaceFrame.Height); top++)
             {
                 for (var x = 0; x + width <= FaceFrame.Width; x++)
                 {
-                    if (Matches(picture, drawn, x, y, width, height) && Blank(picture, x - (FaceFont.Advance * scale), y, FaceFont.Advance * scale, height)
-                        && Blank(picture, x + width, y, FaceFont.Advance * scale, height))
+                    if (Matches(picture, drawn, x, top, width, height) && Blank(picture, x - (FaceFont.Advance * scale), top, FaceFont.Advance * scale, height)
+                        && Blank(picture, x + width, top, FaceFont.Advance * scale, height))
                     {
-                        return (x, y, scale);
+                        return (x, top, scale);
                     }
                 }
             }
