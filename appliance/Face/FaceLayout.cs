@@ -27,9 +27,9 @@ public static class FaceLayout
     public const int BodyTop = 12;
 
     public const int SmallRowHeight = 9;
-    public const int LargeRowHeight = 16;
+    public const int LargeRowHeight = 17;
 
-    /// <summary>Small rows below the title: six.</summary>
+    /// <summary>Small rows below the title: five.</summary>
     public const int SmallRows = ((FaceFrame.Height - BodyTop - FaceFont.GlyphHeight) / SmallRowHeight) + 1;
 
     /// <summary>

@@ -15,7 +15,8 @@ public sealed class FaceLayoutTests
             Assert.False(seen.TryGetValue(glyph, out var other), $"'{c}' is drawn as '{other}' is");
             seen[glyph] = c;
             Assert.Equal(c == ' ', FaceFont.Glyph(c).ToArray().All(b => b == 0));
-            Assert.All(FaceFont.Glyph(c).ToArray(), b => Assert.Equal(0, b & 0x80));
+            // Only the letters that reach below the baseline use the eighth row.
+            Assert.Equal("gjpqy".Contains(c, StringComparison.Ordinal), FaceFont.Glyph(c).ToArray().Any(b => (b & 0x80) != 0));
         }
     }
 
