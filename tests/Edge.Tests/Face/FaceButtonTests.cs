@@ -60,6 +60,15 @@ public sealed class FaceButtonTests
     }
 
     [Fact]
+    public async Task Without_a_button_the_screens_take_turns()
+    {
+        await using var face = await FaceBox.StartAsync(new FakeOled(), null, settings: ["--Face:ScreenCycle=00:00:00.300"]);
+        await face.WaitForAsync(p => FacePicture.Titled(p, "Join Wi-Fi"), "the first screen");
+        await face.WaitForAsync(p => FacePicture.Titled(p, "Reads stored"), "the second screen");
+        await face.WaitForAsync(p => FacePicture.Titled(p, "Cloud sync"), "the third screen");
+    }
+
+    [Fact]
     public async Task Holding_the_button_stops_the_box_and_only_then_powers_it_off()
     {
         await using var face = await FaceBox.StartAsync(new FakeOled(), new FakeGpio(), settings: ["--Face:HoldToPowerOff=00:00:00.300"]);
