@@ -1,6 +1,7 @@
 using Edge.Appliance.Box;
 using Edge.Appliance.Console;
 using Edge.Appliance.Demo;
+using Edge.Appliance.Face;
 using Edge.Appliance.Ingest;
 using Edge.Appliance.Meet;
 using Edge.Appliance.Orienteering;
@@ -36,6 +37,7 @@ public static class EdgeApp
         builder.AddDemo();
         builder.AddResultsWeb();
         builder.AddConsole();
+        builder.AddFace();
         builder.AddServiceWatchdog();
         replace?.Invoke(builder.Services);
 

@@ -183,7 +183,7 @@ public static class BoxAddress
             return Url(host.Host, context.Connection.LocalPort);
         }
 
-        var served = ServedPorts(context);
+        var served = ServedPorts(context.RequestServices.GetService<IServer>());
         if (served.Count == 0)
         {
             return null;
@@ -192,6 +192,13 @@ public static class BoxAddress
         var port = served.Contains(context.Connection.LocalPort) ? context.Connection.LocalPort : served[0];
         return InterfaceAddress(Interfaces()) is { } address ? Url(address, port) : null;
     }
+
+    /// <summary>
+    /// The results address phones use, with no request to go by (the box's own status screen): the box's address on
+    /// the network phones join, with the first port it serves beyond loopback. Null when there is none.
+    /// </summary>
+    public static string? OnNetwork(IServer? server) =>
+        ServedPorts(server) is [var port, ..] && InterfaceAddress(Interfaces()) is { } address ? Url(address, port) : null;
 
     /// <summary>
     /// The address phones reach the box at among its interfaces' (name, wireless, address): IPv4 on a wireless
@@ -233,9 +240,9 @@ public static class BoxAddress
     }
 
     /// <summary>The ports Kestrel listens on at an address other than loopback (<c>--urls</c>), in the order bound.</summary>
-    private static List<int> ServedPorts(HttpContext context)
+    private static List<int> ServedPorts(IServer? server)
     {
-        var addresses = context.RequestServices.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var addresses = server?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var ports = new List<int>();
         foreach (var address in addresses)
         {

@@ -21,6 +21,7 @@ public sealed class TestBox : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly bool _ownsDataDir;
     private readonly ErrorLog _errors = new();
+    private bool _stopped;
 
     private TestBox(WebApplication app, string dataDir, bool ownsDataDir)
     {
@@ -119,10 +120,20 @@ public sealed class TestBox : IAsyncDisposable
     public Task WaitForReadsAsync(long reads, TimeSpan? timeout = null) =>
         WaitUntilAsync(s => s.GetProperty("reads").GetInt64() >= reads, timeout ?? TimeSpan.FromSeconds(30), $"{reads} reads");
 
+    /// <summary>Stops the box as its service manager would; once (disposing after it only cleans up).</summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await _app.StopAsync();
+        await StopAsync();
         await _app.DisposeAsync();
         if (_ownsDataDir)
         {
