@@ -31,8 +31,36 @@ public sealed class Vm : IDisposable
     public HttpClient Http { get; }
     public string ConsoleLog { get; }
 
-    /// <summary>Hardware virtualisation when this machine offers it, else software emulation (much slower).</summary>
-    public static bool HasKvm => File.Exists("/dev/kvm");
+    /// <summary>
+    /// Hardware virtualisation when this machine offers it and it works, else software emulation (much slower). A
+    /// /dev/kvm can be there and still fail (nested virtualisation refusing the CPU's registers): qemu is tried for
+    /// three seconds, paused.
+    /// </summary>
+    public static bool HasKvm => Kvm.Value;
+
+    private static readonly Lazy<bool> Kvm = new(() =>
+    {
+        if (!File.Exists("/dev/kvm"))
+        {
+            return false;
+        }
+
+        var info = new ProcessStartInfo("qemu-system-x86_64") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in (string[])["-machine", "q35,accel=kvm", "-cpu", "host", "-nodefaults", "-display", "none", "-S", "-m", "64"])
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var probe = Process.Start(info)!;
+        if (probe.WaitForExit(3000))
+        {
+            return false;
+        }
+
+        probe.Kill();
+        probe.WaitForExit();
+        return true;
+    });
 
     public void Start()
     {
