@@ -54,12 +54,7 @@ public static class StatusApi
                 Ingest: new IngestFigures(
                     timing.Address?.ToString(),
                     store.Queued,
-                    new LatencyStatus(
-                        LatencyHistogram.Quantile(latency, 0.5),
-                        LatencyHistogram.Quantile(latency, 0.99),
-                        latency.Sum(),
-                        LatencyHistogram.BoundsMs,
-                        latency)));
+                    LatencyStatus.Of(latency)));
         });
         return app;
     }
@@ -113,7 +108,14 @@ public static class StatusApi
         IReadOnlyList<string> Locations, DateTimeOffset ConnectedAt, long Reads);
 
     /// <summary>Commit latency: arrival on the socket to durable commit, since start. Buckets are counts per bound (the last is above all bounds).</summary>
-    public sealed record LatencyStatus(double P50Ms, double P99Ms, long Count, IReadOnlyList<double> BoundsMs, long[] Buckets);
+    /// <summary>Commit latency percentiles as bucket bounds; null when past the largest bound (JSON has no infinity).</summary>
+    public sealed record LatencyStatus(double? P50Ms, double? P99Ms, long Count, IReadOnlyList<double> BoundsMs, long[] Buckets)
+    {
+        public static LatencyStatus Of(long[] buckets) =>
+            new(Finite(LatencyHistogram.Quantile(buckets, 0.5)), Finite(LatencyHistogram.Quantile(buckets, 0.99)), buckets.Sum(), LatencyHistogram.BoundsMs, buckets);
+
+        private static double? Finite(double ms) => double.IsFinite(ms) ? ms : null;
+    }
 
     public sealed record IngestFigures(string? Listener, int Queued, LatencyStatus CommitLatency);
 }
