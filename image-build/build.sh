@@ -88,6 +88,9 @@ hooks=()
 if [ "$arch" = arm64 ]; then
   # raspi-firmware writes cmdline.txt from this file when the kernel is installed.
   hooks+=(--essential-hook='mkdir -p "$1/etc/default" && printf "ROOTPART=LABEL=edge-root\nCONSOLES=\"serial0,115200 tty1\"\n" > "$1/etc/default/raspi-firmware"')
+  # The initrd carries the drivers to find the root on an SD card, a USB disk or a virtio disk, not every module:
+  # "most" runs for an hour through the emulator (each module's tools are emulated processes) and is 4x bigger.
+  hooks+=(--essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d" && echo MODULES=list > "$1/etc/initramfs-tools/conf.d/edge.conf" && printf "%s\n" sdhci-iproc mmc_block pcie-brcmstb xhci-pci xhci-plat-hcd usb-storage uas nvme virtio_blk virtio_pci virtio_mmio ext4 crc32c_generic > "$1/etc/initramfs-tools/modules"')
 fi
 mmdebstrap --arch="$arch" --variant=apt --components=main,non-free-firmware "${hooks[@]}" \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
