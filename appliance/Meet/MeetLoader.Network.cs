@@ -116,6 +116,14 @@ public static partial class MeetLoader
             return null;
         }
 
+        foreach (var name in FtpFields)
+        {
+            if (!f.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                throw json.Error("network.ftp", $"needs \"{name}\": the account is a \"user\" and a \"password\", as typed into OE");
+            }
+        }
+
         var user = json.RequiredString(f, "user", "network.ftp.user");
         // A line of the PAM password file is "user:hash"; vsftpd takes "ftp" and "anonymous" for anonymous logins.
         if (user.Length > 32 || !char.IsAsciiLetter(user[0]) || !user.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))

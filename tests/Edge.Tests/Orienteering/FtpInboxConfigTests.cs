@@ -57,8 +57,8 @@ public class FtpInboxConfigTests : IDisposable
     [Theory]
     [InlineData("""{ "ftp": { "user": "oe", "password": "12345678", "home": "/" } }""", "line 4: unknown field 'network.ftp.home'")]
     [InlineData("""{ "ftp": { "usr": "oe", "password": "12345678" } }""", "did you mean 'user'")]
-    [InlineData("""{ "ftp": { "password": "12345678" } }""", "line 4, field 'network.ftp.user': is required")]
-    [InlineData("""{ "ftp": { "user": "oe" } }""", "line 4, field 'network.ftp.password': is required")]
+    [InlineData("""{ "ftp": { "password": "12345678" } }""", "line 4, field 'network.ftp': needs \"user\"")]
+    [InlineData("""{ "ftp": { "user": "oe" } }""", "line 4, field 'network.ftp': needs \"password\"")]
     [InlineData("""{ "ftp": { "user": "o e", "password": "12345678" } }""", "line 4, field 'network.ftp.user': 'o e' must be 1 to 32 letters")]
     [InlineData("""{ "ftp": { "user": "oe:x", "password": "12345678" } }""", "field 'network.ftp.user'")]
     [InlineData("""{ "ftp": { "user": "1oe", "password": "12345678" } }""", "starting with a letter")]
@@ -69,6 +69,7 @@ public class FtpInboxConfigTests : IDisposable
     [InlineData("""{ "ftp": { "user": "oe", "password": "pässword1" } }""", "field 'network.ftp.password': an FTP password")]
     [InlineData("""{ "ftp": { "user": "oe", "password": "pass\nword1" } }""", "field 'network.ftp.password': holds a control character")]
     [InlineData("""{ "ftp": { "user": "oe", "password": " password1" } }""", "field 'network.ftp.password': starts or ends with a space")]
+    [InlineData("""{ "ftp": { "user": "", "password": "12345678" } }""", "field 'network.ftp.user': is required")]
     [InlineData("""{ "ftp": { "user": "oe", "password": 12345678 } }""", "field 'network.ftp.password': must be a string")]
     [InlineData("""{ "ftp": "oe:12345678" }""", "line 4, field 'network.ftp': must be an object")]
     public void Every_mistake_in_the_ftp_account_is_named(string network, string named) =>
