@@ -72,8 +72,12 @@ public class FtpInboxTests
         Assert.True(web.Exit == 7, web.ToString());
         Assert.Empty(Directory.GetFiles(o.Inbox));
 
+        // The timer's side does, passive (EPSV) and active (PORT: the box connects back to the laptop, an answer the firewall lets out).
         var listed = ftp.Curl(ftp.Timer, Url, "--user", Login);
         Assert.True(listed.Exit == 0, listed.ToString());
+        var active = ftp.Curl(ftp.Timer, "-P", "-", "-T", list, Url + "active.xml", "--user", Login);
+        Assert.True(active.Exit == 0, active.ToString());
+        Assert.True(File.Exists(Path.Combine(o.Inbox, "active.xml")), active.ToString());
     }
 
     [Fact]
