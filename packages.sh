@@ -41,5 +41,8 @@ need_packages() { # what the tests need (mosquitto broker and client library, TL
   need mcopy mtools || failed=1 # edge-provision write --image; the tests read images back with mdir and mtype
   need mkfs.vfat dosfstools || failed=1 # the tests' disk images
   need sfdisk fdisk || failed=1 # their partition tables
+  need vsftpd vsftpd || failed=1 # the FTP inbox's tests run the rendered vsftpd.conf in a real vsftpd, behind the rendered firewall
+  need ip iproute2 || failed=1 # ... in network namespaces: the box, the timer's laptop, a phone
+  need_file "/usr/lib/$(uname -m)-linux-gnu/security/pam_pwdfile.so" libpam-pwdfile || failed=1 # ... checking the rendered password file
   return $failed
 }

@@ -75,7 +75,7 @@ packages=(
   "$kernel" systemd-boot-efi
   hostapd dnsmasq-base wpasupplicant iproute2 nftables
   chrony fake-hwclock gpsd
-  openssh-server
+  openssh-server vsftpd libpam-pwdfile
   e2fsprogs fdisk netbase
   libmosquitto1 libicu72 ca-certificates tzdata
 )
@@ -112,11 +112,11 @@ systemd-sysusers --root="$root" >/dev/null
 systemctl --root="$root" enable systemd-networkd.service systemd-resolved.service chrony.service \
   edge-box-config.service edge-grow-data.service edge-appliance.service edge-sync-agent.service \
   edge-hostapd.service edge-dnsmasq@wlan0.service edge-dnsmasq@eth0.service edge-uplink-wifi.service \
-  edge-poweroff.path >/dev/null 2>&1
+  edge-poweroff.path edge-ftp.service >/dev/null 2>&1
 # Nothing listens that is not needed: SSH only by edge-box-config, gpsd only when a receiver is plugged in.
 systemctl --root="$root" disable ssh.service ssh.socket gpsd.socket gpsd.service apt-daily.timer apt-daily-upgrade.timer \
   e2scrub_all.timer fstrim.timer >/dev/null 2>&1 || true
-systemctl --root="$root" mask ssh.service systemd-timesyncd.service hostapd.service wpa_supplicant.service \
+systemctl --root="$root" mask ssh.service systemd-timesyncd.service hostapd.service wpa_supplicant.service vsftpd.service \
   systemd-networkd-wait-online.service >/dev/null 2>&1
 # No package manager runs on a box: its lists and caches are dead weight.
 rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/* "$root"/var/log/*

@@ -6,7 +6,7 @@ namespace Edge.Appliance.Box;
 
 /// <summary>
 /// The operating system's side of a meet: the hostapd, dnsmasq, systemd-networkd, wpa_supplicant, nftables and
-/// chrony files, the appliance's environment and the SSH keys, rendered from meet.json's <c>wifi</c>,
+/// chrony files, the appliance's environment, the SSH keys and the FTP server into the inbox, rendered from meet.json's <c>wifi</c>,
 /// <c>network</c> and <c>time</c>. The image runs it at every boot, before the network comes up
 /// (<c>edge-box-config.service</c>, writing under <c>/run/edge/box</c>, since the root is read-only), so a meet
 /// folder copied onto the card decides the networks. A meet folder that does not load gives the default networks
@@ -21,6 +21,19 @@ public static class BoxConfig
 
     public const int HttpPort = 80;
     public const int TimingPort = 61611;
+
+    /// <summary>FTP into the orienteering inbox (meet.json <c>network.ftp</c>): the control port and the passive data ports.</summary>
+    public const int FtpPort = 21;
+    public const int FtpPassiveFirst = 40000;
+    public const int FtpPassiveLast = 40099;
+
+    /// <summary>Where the image keeps what is rendered (edge-box-config), and the inbox the appliance watches (edge-appliance.service).</summary>
+    public const string RenderedDir = "/run/edge/box";
+    public const string InboxDir = "/data/edge/inbox";
+
+    /// <summary>The image's PAM service for the FTP account (<c>/etc/pam.d/edge-ftp</c>, reading <c>ftp-passwd</c>) and the user uploads are written as.</summary>
+    public const string FtpPamService = "edge-ftp";
+    public const string FtpLocalUser = "edge";
 
     /// <summary>The hotspot's name when meet.json names none.</summary>
     public const string DefaultHotspot = "Race Results";
@@ -97,7 +110,13 @@ public static class BoxConfig
             _ => "",
         };
         files["gps"] = meet.Time.Gps ? "on\n" : "off\n";
-        files["summary.txt"] = Summary(meet, served, problem);
+        if (n.Ftp is { } ftp)
+        {
+            files["vsftpd.conf"] = Vsftpd();
+            files["ftp-passwd"] = $"{ftp.User}:{ShaCrypt.Hash(ftp.Password)}\n";
+        }
+
+        files["summary.txt"] = Summary(meet, served, timerSide, problem);
         return new BoxFiles(files, problem);
     }
 
@@ -224,7 +243,7 @@ public static class BoxConfig
 
     /// <summary>
     /// Nothing listens unless needed: phones reach DHCP, DNS and the web port; the timer's side also the timing
-    /// port, NTP and SSH (when keys are set); an uplink only answers what the box asked for.
+    /// port, NTP, SSH (when keys are set) and FTP (when an account is set); an uplink only answers what the box asked for.
     /// </summary>
     private static string Firewall(List<(string Port, string Address, PortRole Role)> served, List<(string Port, string Address, PortRole Role)> timerSide, NetworkSettings n)
     {
@@ -253,7 +272,14 @@ public static class BoxConfig
                 tcp.Add(22);
             }
 
-            Line(text, $"    iifname \"{port}\" tcp dport {{ {string.Join(", ", tcp.Order())} }} accept");
+            var ports = tcp.Select(p => (First: p, Text: p.ToString(CultureInfo.InvariantCulture))).ToList();
+            if (n.Ftp is not null)
+            {
+                ports.Add((FtpPort, FtpPort.ToString(CultureInfo.InvariantCulture)));
+                ports.Add((FtpPassiveFirst, Invariant($"{FtpPassiveFirst}-{FtpPassiveLast}")));
+            }
+
+            Line(text, $"    iifname \"{port}\" tcp dport {{ {string.Join(", ", ports.OrderBy(p => p.First).Select(p => p.Text))} }} accept");
             Line(text, $"    iifname \"{port}\" udp dport 123 accept");
         }
 
@@ -262,6 +288,57 @@ public static class BoxConfig
         Line(text, "    type filter hook forward priority filter; policy drop;");
         Line(text, "  }");
         Line(text, "}");
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// vsftpd for OE's "upload files to web": the one account of <c>ftp-passwd</c> (checked by PAM), uploading into the
+    /// inbox as the appliance's own user, and doing nothing else.
+    /// </summary>
+    private static string Vsftpd()
+    {
+        var text = new StringBuilder();
+        Line(text, "# FTP into the orienteering inbox (meet.json network.ftp; rendered at boot, run by edge-ftp.service)");
+        Line(text, "listen=YES");
+        Line(text, "listen_ipv6=NO");
+        Line(text, Invariant($"listen_port={FtpPort}"));
+        Line(text, "background=NO");
+        Line(text, "ftpd_banner=edge results box: orienteering inbox");
+        // No anonymous FTP; the account is virtual (PAM checks it against ftp-passwd) and works as the local user edge.
+        Line(text, "anonymous_enable=NO");
+        Line(text, "local_enable=YES");
+        Line(text, $"pam_service_name={FtpPamService}");
+        Line(text, "guest_enable=YES");
+        Line(text, $"guest_username={FtpLocalUser}");
+        Line(text, "virtual_use_local_privs=YES");
+        // Shut into the inbox; its top is the appliance's writable folder, where the exports must land.
+        Line(text, $"local_root={InboxDir}");
+        Line(text, "chroot_local_user=YES");
+        Line(text, "allow_writeable_chroot=YES");
+        // Upload, and overwrite (OE rewrites one file name at every export); renaming stays for clients that upload
+        // to a temporary name. Nothing is downloaded, deleted, made or chmod-ed.
+        Line(text, "write_enable=YES");
+        Line(text, "download_enable=NO");
+        Line(text, "chmod_enable=NO");
+        Line(text, "cmds_denied=DELE,RMD,XRMD,MKD,XMKD,SITE");
+        // rw-r--r--: the appliance reads what arrives.
+        Line(text, "local_umask=022");
+        // Passive data connections on the ports the firewall opens on the timer's side. No pasv_address: vsftpd
+        // answers with the address the laptop reached, right on every timer-side port (there may be two) and no NAT.
+        Line(text, "pasv_enable=YES");
+        Line(text, Invariant($"pasv_min_port={FtpPassiveFirst}"));
+        Line(text, Invariant($"pasv_max_port={FtpPassiveLast}"));
+        // Debian turns vsftpd's seccomp filter off by default (it kills sessions on system calls newer than it, as
+        // newer kernels and C libraries make); said here so a change of package default cannot break uploads.
+        Line(text, "seccomp_sandbox=NO");
+        Line(text, "secure_chroot_dir=/run/vsftpd/empty");
+        Line(text, "max_clients=8");
+        Line(text, "max_per_ip=4");
+        Line(text, "idle_session_timeout=600");
+        // Logins and uploads go to the journal (the root is read-only; /var/log is memory).
+        Line(text, "syslog_enable=YES");
+        Line(text, "xferlog_enable=YES");
+        Line(text, "hide_ids=YES");
         return text.ToString();
     }
 
@@ -300,7 +377,7 @@ public static class BoxConfig
         return text.ToString();
     }
 
-    private static string Summary(Meet.Meet meet, List<(string Port, string Address, PortRole Role)> served, string? problem)
+    private static string Summary(Meet.Meet meet, List<(string Port, string Address, PortRole Role)> served, List<(string Port, string Address, PortRole Role)> timerSide, string? problem)
     {
         var text = new StringBuilder();
         if (problem is not null)
@@ -317,6 +394,7 @@ public static class BoxConfig
         Line(text, n.Ethernet == PortRole.Uplink ? $"{EthernetPort}: uplink" : "");
         Line(text, n.UplinkWifi is { } u ? $"{SecondRadio}: uplink to '{u.Ssid}'" : "");
         Line(text, $"ssh: {(n.SshKeys.Count == 0 ? "off" : $"on, {n.SshKeys.Count} key(s)")}");
+        Line(text, $"ftp: {(n.Ftp is { } ftp ? $"user '{ftp.User}' into {InboxDir}, from {string.Join(", ", timerSide.Select(t => t.Address))}" : "off")}");
         return string.Join('\n', text.ToString().Split('\n').Where(l => l.Length > 0)) + "\n";
     }
 

@@ -5,9 +5,10 @@ namespace Edge.Appliance.Meet;
 /// <summary>meet.json <c>network</c> and <c>time</c>: what the image makes of the box's ports and clocks.</summary>
 public static partial class MeetLoader
 {
-    private static readonly string[] NetworkFields = ["wifi", "ethernet", "channel", "country", "timerWifi", "uplinkWifi", "ssh"];
+    private static readonly string[] NetworkFields = ["wifi", "ethernet", "channel", "country", "timerWifi", "uplinkWifi", "ssh", "ftp"];
     private static readonly string[] TimerWifiFields = ["ssid", "password"];
     private static readonly string[] SshFields = ["authorizedKeys"];
+    private static readonly string[] FtpFields = ["user", "password"];
     private static readonly string[] TimeFields = ["rtc", "gps"];
     private static readonly string[] SshKeyTypes =
         ["ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com"];
@@ -100,7 +101,54 @@ public static partial class MeetLoader
             }
         }
 
-        return new NetworkSettings(wifi, ethernet, channel, country, timerWifi, uplink, keys);
+        return new NetworkSettings(wifi, ethernet, channel, country, timerWifi, uplink, keys) { Ftp = ReadFtp(json, n) };
+    }
+
+    /// <summary>
+    /// <c>network.ftp</c>: the one account that may upload into the orienteering inbox (OE's "upload files to web"
+    /// speaks only FTP). The password stays in meet.json, as the Wi-Fi's does, since it is typed into OE; the box's
+    /// FTP server is given only its hash.
+    /// </summary>
+    private static FtpAccount? ReadFtp(JsonFile json, JsonElement network)
+    {
+        if (json.Object(network, "ftp", "network.ftp", FtpFields) is not { } f)
+        {
+            return null;
+        }
+
+        foreach (var name in FtpFields)
+        {
+            if (!f.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                throw json.Error("network.ftp", $"needs \"{name}\": the account is a \"user\" and a \"password\", as typed into OE");
+            }
+        }
+
+        var user = json.RequiredString(f, "user", "network.ftp.user");
+        // A line of the PAM password file is "user:hash"; vsftpd takes "ftp" and "anonymous" for anonymous logins.
+        if (user.Length > 32 || !char.IsAsciiLetter(user[0]) || !user.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+        {
+            throw json.Error("network.ftp.user", $"'{Printable(user)}' must be 1 to 32 letters, digits, '.', '_' or '-' (no spaces), starting with a letter, like \"oe\"");
+        }
+
+        if (user.ToUpperInvariant() is "FTP" or "ANONYMOUS")
+        {
+            throw json.Error("network.ftp.user", $"'{user}' is the FTP server's name for anonymous logins, which the box refuses; choose another name, like \"oe\"");
+        }
+
+        var password = json.RequiredString(f, "password", "network.ftp.password");
+        if (f.GetProperty("password").GetString() != password)
+        {
+            throw json.Error("network.ftp.password", "starts or ends with a space, which the box would drop and the FTP client would send");
+        }
+
+        // FTP clients send the password's bytes in their own code page: only ASCII is the same on every laptop.
+        if (password.Length is < 8 or > 128 || !password.All(c => c is >= ' ' and <= '~'))
+        {
+            throw json.Error("network.ftp.password", "an FTP password has 8 to 128 characters, letters, digits, spaces and ASCII punctuation only (an FTP client sends other characters in its own code page)");
+        }
+
+        return new FtpAccount(user, password);
     }
 
     private static TimeSettings ReadClocks(JsonFile json, JsonElement root)

@@ -33,12 +33,18 @@ public sealed record NetworkSettings(
 {
     public static NetworkSettings Default { get; } = new(PortRole.Phones, PortRole.Timer, 6, "US", null, null, []);
 
+    /// <summary>The account that may upload into the orienteering inbox over FTP (<c>network.ftp</c>); null: no FTP server runs.</summary>
+    public FtpAccount? Ftp { get; init; }
+
     /// <summary>The box's address on the onboard radio's network (a /24).</summary>
     public const string WifiAddress = "10.42.0.1";
 
     /// <summary>The box's address on the Ethernet network when the box serves it (a /24).</summary>
     public const string EthernetAddress = "10.43.0.1";
 }
+
+/// <summary>The FTP account for the orienteering inbox: what the timer types into OE's "upload files to web".</summary>
+public sealed record FtpAccount(string User, string Password);
 
 /// <summary>Clocks beside the system clock (meet.json <c>time</c>).</summary>
 public sealed record TimeSettings(string Rtc, bool Gps)

@@ -45,6 +45,7 @@ public static class MeetSummary
         }
 
         yield return n.SshKeys.Count == 0 ? "ssh: off" : $"ssh: on, {n.SshKeys.Count} key(s)";
+        yield return n.Ftp is { } ftp ? $"ftp: user '{ftp.User}' into the orienteering inbox, from the timer's side" : "ftp: off";
         yield return meet.Console.PasswordHash is null
             ? "console password: none (the box prints a one-time setup code in its log)"
             : "console password: set (hash)";
