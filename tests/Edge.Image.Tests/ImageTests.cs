@@ -117,7 +117,7 @@ public class ImageTests : IDisposable
 
         Assert.Equal(total, status.GetProperty("reads").GetInt64() + status.GetProperty("guns").GetInt64());
         var results = await again.Http.GetFromJsonAsync<JsonElement>("/api/races/10k/results");
-        Assert.Equal(race.Options.Participants, results.GetProperty("results").GetArrayLength());
+        Assert.Equal(race.Options.Participants, results.GetArrayLength());
 
         // The root file system was never written: clean after the cut.
         var ssh2 = new Ssh(again.SshPort, key);
