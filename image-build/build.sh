@@ -92,7 +92,9 @@ if [ "$arch" = arm64 ]; then
   # "most" runs for an hour through the emulator (each module's tools are emulated processes) and is 4x bigger.
   hooks+=(--essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d" && echo MODULES=list > "$1/etc/initramfs-tools/conf.d/edge.conf" && printf "%s\n" sdhci-iproc mmc_block pcie-brcmstb xhci-pci xhci-plat-hcd usb-storage uas nvme virtio_blk virtio_pci virtio_mmio ext4 crc32c_generic > "$1/etc/initramfs-tools/modules"')
 fi
+# force-confold: the defaults written by the hooks above are kept when their package installs its own.
 mmdebstrap --arch="$arch" --variant=apt --components=main,non-free-firmware "${hooks[@]}" \
+  --dpkgopt=force-confold --dpkgopt=force-confdef \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/locale/locale.alias' \
