@@ -32,6 +32,12 @@ public sealed class ProcessBox : IDisposable
     /// <summary>Environment variables the process starts with, beside the box's own.</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
+    /// <summary>
+    /// Cgroup directories the process joins before its first instruction, as a systemd unit's CPUQuota and
+    /// AllowedCPUs would put it: the runtime reads its processor count and quota once, at start.
+    /// </summary>
+    public List<string> Cgroups { get; } = [];
+
     public static string AppliancePath
     {
         get
@@ -45,7 +51,7 @@ public sealed class ProcessBox : IDisposable
     /// <summary>Starts the box and waits until /healthz says it is open and accepting; returns how long that took.</summary>
     public async Task<TimeSpan> StartAsync()
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(Cgroups.Count == 0 ? "dotnet" : "/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -57,6 +63,15 @@ public sealed class ProcessBox : IDisposable
         foreach (var (name, value) in Environment)
         {
             info.Environment[name] = value;
+        }
+
+        if (Cgroups.Count > 0)
+        {
+            // The shell moves itself into each cgroup, then becomes dotnet: same pid, so Kill, Pid and /proc still fit.
+            foreach (var arg in (string[])["-c", "while [ \"$1\" != -- ]; do echo $$ > \"$1/cgroup.procs\" || exit 125; shift; done; shift; exec \"$@\"", "sh", .. Cgroups, "--", "dotnet"])
+            {
+                info.ArgumentList.Add(arg);
+            }
         }
 
         info.ArgumentList.Add(AppliancePath);

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Edge.SyncAgent.Tests.Support;
+using Edge.Tests.Support;
+
+/// <summary>
+/// The appliance in a Pi-class envelope (issue #11): one core at a 30 % CFS quota, the box inside it from its first
+/// instruction, the load generators (simulator, wrk, phones) outside it. The ingest, sse, pages and rebuild
+/// benchmarks, run against the box's Pi targets.
+/// </summary>
+internal static class PiBenchmarks
+{
+    private const int Cpu = 0;
+    private const int QuotaPercent = 30;
+
+    public static async Task Envelope()
+    {
+        Console.WriteLine($"pi: this machine {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        using var envelope = CpuEnvelope.Create($"edge-bench-pi-{Environment.ProcessId}", Cpu, QuotaPercent);
+        Console.WriteLine($"pi: the box in {envelope.Description}");
+        var figures = new List<(string What, string Figure, string Target, bool Met)>();
+
+        var starts = new List<TimeSpan>();
+        for (var run = 0; run < 3; run++)
+        {
+            var dataDir = TempDir.Create("bench-pi-start");
+            using (var box = new ProcessBox(dataDir, "--Logging:LogLevel:Default=Warning"))
+            {
+                envelope.Hold(box);
+                starts.Add(await box.StartAsync());
+                if (run == 0)
+                {
+                    var processors = (await box.StatusAsync()).GetProperty("process").GetProperty("processors").GetInt32();
+                    Console.WriteLine($"pi: the box's runtime sees {processors} processor(s) (Environment.ProcessorCount)");
+                }
+            }
+
+            TempDir.Delete(dataDir);
+        }
+
+        var start = starts.Order().ElementAt(starts.Count / 2);
+        Console.WriteLine($"pi: start: empty store, process start to healthy {string.Join(" / ", starts.Select(s => $"{s.TotalMilliseconds:N0} ms"))}");
+        figures.Add(("start to accepting reads, empty store (median of 3)", $"{start.TotalMilliseconds:N0} ms", "<= 3 s", start <= TimeSpan.FromSeconds(3)));
+
+        var rate = await Phase(envelope, "ingest", async () =>
+        {
+            var dataDir = TempDir.Create("bench-pi-ingest");
+            using (var box = new ProcessBox(dataDir, "--Logging:LogLevel:Default=Warning"))
+            {
+                envelope.Hold(box);
+                await box.StartAsync();
+                var (reads, perSecond, elapsed) = await IngestRun.PushAsync(box, clients: 8, participants: 12_500, tag: "", mats: 4, timeout: TimeSpan.FromMinutes(5));
+                Console.WriteLine($"ingest: {reads:N0} reads from 8 clients stored durably (synchronous=FULL) in {elapsed.TotalSeconds:F2} s = {perSecond:N0} reads/s (target >= 10,000)");
+                TempDir.Delete(dataDir);
+                return perSecond;
+            }
+        });
+        figures.Add(("durable ingest, 8 clients, 400,000 reads", $"{rate:N0} reads/s", ">= 10,000 reads/s", rate >= 10_000));
+
+        var (participantP99, raceP99) = await Phase(envelope, "sse", () => WebBenchmarks.Sse(envelope));
+        figures.Add(("finish read to SSE, 500 participant streams, p99", Ms(participantP99), "<= 250 ms", participantP99 <= 250));
+        figures.Add(("finish read to SSE at every one of 500 race streams, p99", Ms(raceP99), "<= 250 ms", raceP99 <= 250));
+
+        var (requests, pageP99) = await Phase(envelope, "pages", () => WebBenchmarks.Pages(envelope, readsPerSecond: 100, target: ">= 1,000 req/s, p99 <= 100 ms"));
+        figures.Add(("race page, wrk -t2 -c100 -d20s, ingesting 100 reads/s", $"{requests:N0} req/s, p99 {Ms(pageP99)}", ">= 1,000 req/s, p99 <= 100 ms",
+            requests >= 1_000 && pageP99 <= 100));
+
+        var (bigStart, rebuildMs) = await Phase(envelope, "rebuild", () => ResultsBenchmarks.Rebuild(envelope));
+        figures.Add(("start to accepting reads, 40,000 participants, 400,000 reads", $"{bigStart.TotalMilliseconds:N0} ms", "<= 3 s", bigStart <= TimeSpan.FromSeconds(3)));
+        figures.Add(("full results rebuild, 40,000 participants, 400,000 reads", $"{rebuildMs:N0} ms", "<= 10 s", rebuildMs <= 10_000));
+
+        Console.WriteLine($"pi: against the targets ({envelope.Description}; load average now {File.ReadAllText("/proc/loadavg").Trim()})");
+        foreach (var (what, figure, target, met) in figures)
+        {
+            Console.WriteLine($"pi:   {what}: {figure} (target {target}) {(met ? "met" : "MISSED")}");
+        }
+    }
+
+    /// <summary>Runs one benchmark and says how much CPU the box used in it and how often the quota stopped it.</summary>
+    private static async Task<T> Phase<T>(CpuEnvelope envelope, string name, Func<Task<T>> run)
+    {
+        var before = envelope.Sample();
+        var clock = Stopwatch.StartNew();
+        var result = await run();
+        Console.WriteLine($"pi: {name}: {(envelope.Sample() - before).Describe(clock.Elapsed)}");
+        return result;
+    }
+
+    private static string Ms(double ms) => double.IsInfinity(ms) ? "events missing" : $"{ms:N1} ms";
+}
