@@ -11,7 +11,7 @@ internal static class ResultsBenchmarks
     private const int Participants = 40_000;
 
     /// <summary>Returns process start to healthy on that database, and the full rebuild's time.</summary>
-    public static async Task<(TimeSpan Startup, double RebuildMs)> Rebuild(CpuEnvelope? envelope = null)
+    public static async Task<(TimeSpan Startup, double RebuildMs)> Rebuild(Action<ProcessBox>? prepare = null)
     {
         var meetDir = TempDir.Create("bench-rebuild-meet");
         var dataDir = TempDir.Create("bench-rebuild-data");
@@ -31,7 +31,7 @@ internal static class ResultsBenchmarks
         double rebuildMs;
         using (var box = new ProcessBox(dataDir, $"--Edge:MeetDir={meetDir}", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Edge.Appliance.Results=Information"))
         {
-            envelope?.Hold(box);
+            prepare?.Invoke(box);
             startup = await box.StartAsync();
             var clock = Stopwatch.StartNew();
             while ((await box.StatusAsync()).GetProperty("results").GetProperty("lastLogId").GetInt64() < lastId)

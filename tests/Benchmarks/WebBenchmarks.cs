@@ -16,16 +16,16 @@ internal static partial class WebBenchmarks
     /// <summary>
     /// A 10,000-runner meet fed 1,000 reads/s by the simulator while wrk asks for the race results page (gzip) with
     /// 100 connections for 20 s. Target: at least 5,000 requests/s, p99 at most 50 ms. In an envelope (<c>./bench
-    /// pi</c>) the box runs inside it, fed <paramref name="readsPerSecond"/>, against the target given.
+    /// pi</c>) <paramref name="prepare"/> puts the box in it, fed <paramref name="readsPerSecond"/>, against the target given.
     /// </summary>
     public static async Task<(double RequestsPerSecond, double P99Ms)> Pages(
-        CpuEnvelope? envelope = null, int readsPerSecond = 1000, string target = ">= 5,000 req/s, p99 <= 50 ms")
+        Action<ProcessBox>? prepare = null, int readsPerSecond = 1000, string target = ">= 5,000 req/s, p99 <= 50 ms")
     {
         var meetDir = TempDir.Create("bench-pages-meet");
         var dataDir = TempDir.Create("bench-pages-data");
         WriteMeet(meetDir);
         using var box = new ProcessBox(dataDir, $"--Edge:MeetDir={meetDir}", "--Logging:LogLevel:Default=Warning");
-        envelope?.Hold(box);
+        prepare?.Invoke(box);
         await box.StartAsync();
         var race = GeneratedRace.Generate(new RaceOptions { Participants = Runners, Locations = ["start", "5k", "finish"] });
         using var cts = new CancellationTokenSource();
@@ -80,14 +80,14 @@ internal static partial class WebBenchmarks
     /// event at each client. Two shapes: each phone follows one runner (participant page), and every phone follows
     /// the race (race page; reads 1.5 s apart, one event per read). Target: p99 at most 250 ms.
     /// </summary>
-    public static async Task<(double ParticipantP99Ms, double RaceP99Ms)> Sse(CpuEnvelope? envelope = null)
+    public static async Task<(double ParticipantP99Ms, double RaceP99Ms)> Sse(Action<ProcessBox>? prepare = null)
     {
         const int clients = 500;
         var meetDir = TempDir.Create("bench-sse-meet");
         var dataDir = TempDir.Create("bench-sse-data");
         WriteMeet(meetDir);
         using var box = new ProcessBox(dataDir, $"--Edge:MeetDir={meetDir}", "--Logging:LogLevel:Default=Warning");
-        envelope?.Hold(box);
+        prepare?.Invoke(box);
         await box.StartAsync();
         using var timer = await TimerConnection.ConnectAsync(box.TimingPort);
         var starts = new List<string> { Line("start", 1, "guntime", "08:00:00.00") };

@@ -32,6 +32,9 @@ public sealed class ProcessBox : IDisposable
     /// <summary>Environment variables the process starts with, beside the box's own.</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
+    /// <summary>The appliance build to run; the build output beside the tests when not set.</summary>
+    public string? ApplianceDll { get; set; }
+
     /// <summary>
     /// Cgroup directories the process joins before its first instruction, as a systemd unit's CPUQuota and
     /// AllowedCPUs would put it: the runtime reads its processor count and quota once, at start.
@@ -74,7 +77,7 @@ public sealed class ProcessBox : IDisposable
             }
         }
 
-        info.ArgumentList.Add(AppliancePath);
+        info.ArgumentList.Add(ApplianceDll ?? AppliancePath);
         foreach (var arg in (string[])[$"--urls=http://127.0.0.1:{HttpPort}", "--Timing:Address=127.0.0.1", $"--Timing:Port={TimingPort}", $"--Edge:DataDir={DataDir}", .. _settings])
         {
             info.ArgumentList.Add(arg);
