@@ -75,13 +75,16 @@ public static class StatusApi
         Edge.Store.SyncStatus? Sync,
         IngestFigures Ingest);
 
-    /// <summary>The box's own footprint: a Pi has little memory to spare.</summary>
-    public sealed record ProcessStatus(long ResidentBytes, long GcHeapBytes, long GcCommittedBytes, long GcFragmentedBytes)
+    /// <summary>
+    /// The box's own footprint: a Pi has little memory to spare. <c>processors</c> is what the runtime saw at start,
+    /// after the unit's CPUQuota and AllowedCPUs (it sizes the thread pool and the GC by it).
+    /// </summary>
+    public sealed record ProcessStatus(long ResidentBytes, long GcHeapBytes, long GcCommittedBytes, long GcFragmentedBytes, int Processors)
     {
         public static ProcessStatus Now()
         {
             var gc = GC.GetGCMemoryInfo();
-            return new ProcessStatus(Environment.WorkingSet, gc.HeapSizeBytes, gc.TotalCommittedBytes, gc.FragmentedBytes);
+            return new ProcessStatus(Environment.WorkingSet, gc.HeapSizeBytes, gc.TotalCommittedBytes, gc.FragmentedBytes, Environment.ProcessorCount);
         }
     }
 

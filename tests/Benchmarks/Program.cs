@@ -14,9 +14,9 @@ var benchmarks = new Dictionary<string, Func<Task>>
     ["ingest"] = Ingest,
     ["latency"] = Latency,
     ["memory"] = Memory,
-    ["rebuild"] = ResultsBenchmarks.Rebuild,
-    ["pages"] = WebBenchmarks.Pages,
-    ["sse"] = WebBenchmarks.Sse,
+    ["rebuild"] = () => ResultsBenchmarks.Rebuild(),
+    ["pages"] = () => WebBenchmarks.Pages(),
+    ["sse"] = () => WebBenchmarks.Sse(),
     ["displays"] = WebBenchmarks.Displays,
     ["console"] = ConsoleBenchmarks.Weight,
     ["console-ingest"] = ConsoleBenchmarks.Ingest,
@@ -27,6 +27,7 @@ var benchmarks = new Dictionary<string, Func<Task>>
     ["sync-ingest"] = SyncBenchmarks.Ingest,
     ["orienteering-parse"] = OrienteeringBenchmarks.Parse,
     ["orienteering-import"] = OrienteeringBenchmarks.Import,
+    ["pi"] = PiBenchmarks.Envelope,
 };
 if (which != "all" && !benchmarks.ContainsKey(which))
 {

@@ -32,6 +32,15 @@ public sealed class ProcessBox : IDisposable
     /// <summary>Environment variables the process starts with, beside the box's own.</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
+    /// <summary>The appliance build to run; the build output beside the tests when not set.</summary>
+    public string? ApplianceDll { get; set; }
+
+    /// <summary>
+    /// Cgroup directories the process joins before its first instruction, as a systemd unit's CPUQuota and
+    /// AllowedCPUs would put it: the runtime reads its processor count and quota once, at start.
+    /// </summary>
+    public List<string> Cgroups { get; } = [];
+
     public static string AppliancePath
     {
         get
@@ -45,7 +54,7 @@ public sealed class ProcessBox : IDisposable
     /// <summary>Starts the box and waits until /healthz says it is open and accepting; returns how long that took.</summary>
     public async Task<TimeSpan> StartAsync()
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(Cgroups.Count == 0 ? "dotnet" : "/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -59,7 +68,16 @@ public sealed class ProcessBox : IDisposable
             info.Environment[name] = value;
         }
 
-        info.ArgumentList.Add(AppliancePath);
+        if (Cgroups.Count > 0)
+        {
+            // The shell moves itself into each cgroup, then becomes dotnet: same pid, so Kill, Pid and /proc still fit.
+            foreach (var arg in (string[])["-c", "while [ \"$1\" != -- ]; do echo $$ > \"$1/cgroup.procs\" || exit 125; shift; done; shift; exec \"$@\"", "sh", .. Cgroups, "--", "dotnet"])
+            {
+                info.ArgumentList.Add(arg);
+            }
+        }
+
+        info.ArgumentList.Add(ApplianceDll ?? AppliancePath);
         foreach (var arg in (string[])[$"--urls=http://127.0.0.1:{HttpPort}", "--Timing:Address=127.0.0.1", $"--Timing:Port={TimingPort}", $"--Edge:DataDir={DataDir}", .. _settings])
         {
             info.ArgumentList.Add(arg);
