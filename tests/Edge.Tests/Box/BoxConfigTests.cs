@@ -1,6 +1,5 @@
 using Edge.Appliance.Box;
 using Edge.Appliance.Meet;
-using System.Diagnostics;
 using Edge.Tests.Support;
 
 namespace Edge.Tests.Box;
@@ -219,30 +218,5 @@ public class BoxConfigTests : IDisposable
     {
         TempDir.Delete(_dir);
         GC.SuppressFinalize(this);
-    }
-}
-
-/// <summary>Runs a system tool and fails with its output when it exits non-zero.</summary>
-internal static class Tool
-{
-    public static string Run(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(File.Exists($"/usr/sbin/{file}") ? $"/usr/sbin/{file}" : file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} exited with {process.ExitCode}:\n{output.Result}{error.Result}");
-        return output.Result;
     }
 }

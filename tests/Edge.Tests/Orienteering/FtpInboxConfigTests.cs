@@ -1,6 +1,5 @@
 using Edge.Appliance.Box;
 using Edge.Appliance.Meet;
-using Edge.Tests.Box;
 using Edge.Tests.Support;
 
 namespace Edge.Tests.Orienteering;

@@ -1,4 +1,3 @@
-using Edge.Tests.Box;
 using Edge.Tests.Support;
 
 namespace Edge.Tests.Orienteering;

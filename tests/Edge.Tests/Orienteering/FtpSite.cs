@@ -71,33 +71,33 @@ internal sealed class FtpSite : IDisposable
 
     private void Start(BoxFiles files)
     {
-        Assert.True(Run("id", "-u").Output.Trim() == "0", "the FTP tests make network namespaces and a user and run vsftpd: they run as root (as the machine and CI do)");
+        Assert.True(Tool.Exec("id", "-u").Output.Trim() == "0", "the FTP tests make network namespaces and a user and run vsftpd: they run as root (as the machine and CI do)");
 
         // The box, the timer's laptop on its Ethernet side, a phone on its radio.
         foreach (var name in new[] { BoxNamespace, Timer, Phone })
         {
-            Must("ip", "netns", "add", name);
+            Tool.Run("ip", "netns", "add", name);
             _namespaces.Add(name);
-            Must("ip", "-n", name, "link", "set", "lo", "up");
+            Tool.Run("ip", "-n", name, "link", "set", "lo", "up");
         }
 
-        Must("ip", "-n", BoxNamespace, "link", "add", BoxConfig.EthernetPort, "type", "veth", "peer", "name", "lan0", "netns", Timer);
-        Must("ip", "-n", BoxNamespace, "link", "add", BoxConfig.WifiPort, "type", "veth", "peer", "name", "air0", "netns", Phone);
+        Tool.Run("ip", "-n", BoxNamespace, "link", "add", BoxConfig.EthernetPort, "type", "veth", "peer", "name", "lan0", "netns", Timer);
+        Tool.Run("ip", "-n", BoxNamespace, "link", "add", BoxConfig.WifiPort, "type", "veth", "peer", "name", "air0", "netns", Phone);
         Up(BoxNamespace, BoxConfig.EthernetPort, BoxEthernet);
         Up(BoxNamespace, BoxConfig.WifiPort, BoxRadio);
         Up(Timer, "lan0", "10.43.0.50");
         Up(Phone, "air0", "10.42.0.50");
         // The phone may try the box's Ethernet address through the radio too.
-        Must("ip", "-n", Phone, "route", "add", "default", "via", BoxRadio);
+        Tool.Run("ip", "-n", Phone, "route", "add", "default", "via", BoxRadio);
         var firewall = Path.Combine(_dir, "nftables.conf");
         File.WriteAllText(firewall, files.Files["nftables.conf"]);
-        Must("ip", "netns", "exec", BoxNamespace, "nft", "-f", firewall);
+        Tool.Run("ip", "netns", "exec", BoxNamespace, "nft", "-f", firewall);
 
         // The appliance's user owns the inbox (etc/tmpfiles.d/edge.conf: 0770 edge edge); here a user of the test's own.
-        Must("useradd", "--system", "--user-group", "--no-create-home", "--home-dir", Inbox, "--shell", "/usr/sbin/nologin", User);
+        Tool.Run("useradd", "--system", "--user-group", "--no-create-home", "--home-dir", Inbox, "--shell", "/usr/sbin/nologin", User);
         _userMade = true;
-        Must("chown", $"{User}:{User}", Inbox);
-        Must("chmod", "0770", Inbox);
+        Tool.Run("chown", $"{User}:{User}", Inbox);
+        Tool.Run("chmod", "0770", Inbox);
 
         var passwd = Path.Combine(_dir, "ftp-passwd");
         File.WriteAllText(passwd, files.Files["ftp-passwd"]);
@@ -160,7 +160,7 @@ internal sealed class FtpSite : IDisposable
     /// <summary>curl run from one side (<see cref="Timer"/> or <see cref="Phone"/>); its exit code and what it said.</summary>
     public Curled Curl(string side, params string[] args)
     {
-        var (exit, output, error) = Run("ip", ["netns", "exec", side, "curl", "-sS", "--max-time", "20", .. args]);
+        var (exit, output, error) = Tool.Exec("ip", ["netns", "exec", side, "curl", "-sS", "--max-time", "20", .. args]);
         return new Curled(exit, output, error, Output);
     }
 
@@ -195,34 +195,8 @@ internal sealed class FtpSite : IDisposable
 
     private void Up(string space, string port, string address)
     {
-        Must("ip", "-n", space, "addr", "add", address + "/24", "dev", port);
-        Must("ip", "-n", space, "link", "set", port, "up");
-    }
-
-    private static void Must(string file, params string[] args)
-    {
-        var (exit, output, error) = Run(file, args);
-        Assert.True(exit == 0, $"{file} {string.Join(' ', args)} exited with {exit}:\n{output}{error}");
-    }
-
-    private static (int Exit, string Output, string Error) Run(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(File.Exists($"/usr/sbin/{file}") ? $"/usr/sbin/{file}" : file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, error.Result);
+        Tool.Run("ip", "-n", space, "addr", "add", address + "/24", "dev", port);
+        Tool.Run("ip", "-n", space, "link", "set", port, "up");
     }
 
     private void Capture(string? line)
@@ -247,12 +221,12 @@ internal sealed class FtpSite : IDisposable
         _server?.Dispose();
         foreach (var name in _namespaces)
         {
-            Run("ip", "netns", "del", name);
+            Tool.Exec("ip", "netns", "del", name);
         }
 
         if (_userMade)
         {
-            Run("userdel", User);
+            Tool.Exec("userdel", User);
         }
 
         if (_pamFile is not null)
