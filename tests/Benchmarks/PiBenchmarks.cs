@@ -26,10 +26,10 @@ internal static class PiBenchmarks
     public static async Task Envelope()
     {
         Console.WriteLine($"pi: this machine {Environment.ProcessorCount} cores, load average {LoadAverage()}");
-        using var envelope = CpuEnvelope.Create($"edge-bench-pi-{Environment.ProcessId}", Cpu, QuotaPercent);
-        Console.WriteLine($"pi: the box in {envelope.Description}; the appliance published ReadyToRun as for the image ({BoxAppliance})");
-        var figures = new List<(string What, string Figure, string Target, bool Met)>();
         var appliance = BoxAppliance;
+        using var envelope = CpuEnvelope.Create($"edge-bench-pi-{Environment.ProcessId}", Cpu, QuotaPercent);
+        Console.WriteLine($"pi: the box in {envelope.Description}; the appliance published ReadyToRun as for the image ({appliance})");
+        var figures = new List<(string What, string Figure, string Target, bool Met)>();
         void AsOnTheBox(ProcessBox box)
         {
             envelope.Hold(box);
@@ -48,15 +48,18 @@ internal static class PiBenchmarks
         var rate = await Phase(envelope, "ingest", async () =>
         {
             var dataDir = TempDir.Create("bench-pi-ingest");
+            double perSecond;
             using (var box = new ProcessBox(dataDir, "--Logging:LogLevel:Default=Warning"))
             {
                 AsOnTheBox(box);
                 await box.StartAsync();
-                var (reads, perSecond, elapsed) = await IngestRun.PushAsync(box, clients: 8, participants: 12_500, tag: "", mats: 4, timeout: TimeSpan.FromMinutes(5));
+                (var reads, perSecond, var elapsed) = await IngestRun.PushAsync(
+                    box, clients: 8, participants: 12_500, tag: "", mats: 4, timeout: TimeSpan.FromMinutes(5), poll: TimeSpan.FromMilliseconds(250));
                 Console.WriteLine($"ingest: {reads:N0} reads from 8 clients stored durably (synchronous=FULL) in {elapsed.TotalSeconds:F2} s = {perSecond:N0} reads/s (target >= 10,000)");
-                TempDir.Delete(dataDir);
-                return perSecond;
             }
+
+            TempDir.Delete(dataDir);
+            return perSecond;
         });
         figures.Add(("durable ingest, 8 clients, 400,000 reads", $"{rate:N0} reads/s", ">= 10,000 reads/s", rate >= 10_000));
 
