@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Reflection;
+using Edge.SyncAgent.Tests.Support;
+using Edge.Tests.Support;
+
+namespace Edge.Cloud.Tests.Support;
+
+/// <summary>One instance of the cloud consumer (Edge.Cloud.dll) as a child process, on a free HTTP port.</summary>
+public sealed class CloudProcess : IDisposable
+{
+    private readonly List<string> _output = [];
+    private readonly string[] _settings;
+    private Process? _process;
+
+    public CloudProcess(string instanceId, MosquittoBroker broker, string connectionString, params string[] more)
+    {
+        InstanceId = instanceId;
+        HttpPort = TempDir.FreeTcpPort();
+        _settings =
+        [
+            $"--Urls=http://127.0.0.1:{HttpPort}", $"--Cloud:InstanceId={instanceId}", $"--Cloud:Broker=mqtt://127.0.0.1:{broker.Port}",
+            $"--Cloud:Database={connectionString}", "--Cloud:BackoffMax=00:00:01", .. more,
+        ];
+    }
+
+    public string InstanceId { get; }
+    public int HttpPort { get; }
+    public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}/");
+    public bool HasExited => _process?.HasExited ?? true;
+
+    public static string CloudPath
+    {
+        get
+        {
+            var path = typeof(CloudProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CloudPath").Value!;
+            return File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException("cloud build not found", path);
+        }
+    }
+
+    public CloudProcess Start()
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(CloudPath);
+        foreach (var setting in _settings)
+        {
+            info.ArgumentList.Add(setting);
+        }
+
+        info.Environment["DOTNET_gcServer"] = "0";
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, e) => Capture(e.Data);
+        _process.ErrorDataReceived += (_, e) => Capture(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        return this;
+    }
+
+    /// <summary>Waits until the instance says it is connected to the broker and the database answers.</summary>
+    public CloudProcess WaitHealthy(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        Poll.Until(() =>
+        {
+            if (HasExited)
+            {
+                Assert.Fail($"cloud instance {InstanceId} exited: {Output}");
+            }
+
+            try
+            {
+                return http.GetAsync("healthz").Result.IsSuccessStatusCode;
+            }
+            catch (AggregateException)
+            {
+                return false;
+            }
+        }, timeout, () => $"cloud instance {InstanceId} healthy: {Output}", everyMs: 50);
+        return this;
+    }
+
+    public string Get(string path)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        return http.GetStringAsync(path).Result;
+    }
+
+    private void Capture(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join("\n", _output);
+            }
+        }
+    }
+
+    /// <summary>Lines the instance logged at error level or worse (fail: / crit:).</summary>
+    public IReadOnlyList<string> Errors
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)).ToList();
+            }
+        }
+    }
+
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            Posix.Signal(_process.Id, Posix.SigKill);
+            _process.WaitForExit();
+        }
+    }
+
+    public int Terminate(TimeSpan timeout)
+    {
+        Posix.Signal(_process!.Id, Posix.SigTerm);
+        if (!_process.WaitForExit(timeout))
+        {
+            throw new TimeoutException($"cloud instance {InstanceId} did not stop on SIGTERM:\n{Output}");
+        }
+
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process!.WaitForExit(timeout))
+        {
+            throw new TimeoutException($"cloud instance {InstanceId} still running:\n{Output}");
+        }
+
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+        _process = null;
+    }
+}
