@@ -1,12 +1,28 @@
 using Edge.Cloud.Boxes;
 using Edge.Cloud.Intake;
+using Microsoft.Extensions.Options;
 
-var builder = WebApplication.CreateSlimBuilder(args);
+// Settings beside the program, wherever it is started from.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddBoxIntake();
 
 var app = builder.Build();
 app.MapBoxStatus();
-app.Run();
+try
+{
+    app.Run();
+}
+catch (OptionsValidationException e)
+{
+    foreach (var failure in e.Failures)
+    {
+        Console.Error.WriteLine($"fail: {failure}");
+    }
+
+    return 2;
+}
+
+return 0;
 
 /// <summary>The cloud consumer: lands every box's synced log in PostgreSQL (docs/CLOUD.md).</summary>
 public partial class Program;

@@ -24,10 +24,10 @@ public sealed record SyncItem(
 public sealed record SyncBatch(string Device, string Schema, string Topic, long First, long Last, int Count, IReadOnlyList<SyncItem> Items);
 
 /// <summary>A box's retained <c>status</c> message.</summary>
-public sealed record SyncStatus(string Device, string Schema, string State, string? At, long? Watermark, long? LastLogId, long? Pending);
+public sealed record SyncStatus(string Device, string Schema, string State, string? At = null, long? Watermark = null, long? LastLogId = null, long? Pending = null);
 
 /// <summary>The envelope of a <c>participants</c> or <c>results/{raceId}</c> snapshot; its <c>data</c> is kept as sent.</summary>
-public sealed record SyncSnapshot(string Device, string Schema, string Topic, string? At, JsonElement Data);
+public sealed record SyncSnapshot(string Device, string Schema, string Topic, JsonElement Data, string? At = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]

@@ -19,11 +19,46 @@ public sealed class Landed(string connectionString)
 
     public long Rejected() => Scalar("SELECT count(*) FROM rejected_messages");
 
+    /// <summary>Why messages were kept aside, as "topic: reason" lines.</summary>
+    public string RejectedReasons()
+    {
+        using var connection = Open();
+        using var command = new NpgsqlCommand("SELECT topic, reason, count(*) FROM rejected_messages GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 10", connection);
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add($"{reader.GetString(0)}: {reader.GetString(1)} ({reader.GetInt64(2)})");
+        }
+
+        return string.Join("\n", rows);
+    }
+
     /// <summary>Rows committed after a row with a higher id of the same box: 0 when the box's entries landed in its order.</summary>
     public long OutOfOrder(string device) => Scalar("""
         SELECT count(*) FROM (SELECT id, lag(id) OVER (ORDER BY landed) AS before FROM log_entries WHERE device = $1) t
         WHERE before IS NOT NULL AND id <= before
         """, device);
+
+    /// <summary>The first rows that landed after a higher id of the same box, as "id after before (epoch, landed)".</summary>
+    public string OutOfOrderRows(string device)
+    {
+        using var connection = Open();
+        using var command = new NpgsqlCommand("""
+            SELECT id, before, epoch, landed, landed_at FROM (SELECT id, epoch, landed, landed_at, lag(id) OVER (ORDER BY landed) AS before
+                                        FROM log_entries WHERE device = $1) t
+            WHERE before IS NOT NULL AND id <= before ORDER BY landed LIMIT 20
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = device });
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add($"{reader.GetInt64(0)} after {reader.GetInt64(1)} (epoch {reader.GetInt32(2)}, landed {reader.GetInt64(3)} at {reader.GetDateTime(4):HH:mm:ss.fff})");
+        }
+
+        return string.Join("; ", rows);
+    }
 
     /// <summary>Ids and their content, in id order: "id|kind|tag|atMs|raw" per entry.</summary>
     public IReadOnlyList<string> Entries(string device)
