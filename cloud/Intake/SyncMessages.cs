@@ -89,13 +89,14 @@ public static class SyncMessages
 
     private static T Read<T>(ReadOnlySpan<byte> payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
     {
+        var what = typeof(T).Name[4..].ToLowerInvariant();
         try
         {
-            return JsonSerializer.Deserialize(payload, type) ?? throw new FormatException("the message is JSON null");
+            return JsonSerializer.Deserialize(payload, type) ?? throw new FormatException($"not a {what} message: it is JSON null");
         }
         catch (JsonException e)
         {
-            throw new FormatException($"not a {typeof(T).Name[4..].ToLowerInvariant()} message: {e.Message}", e);
+            throw new FormatException($"not a {what} message: {e.Message}", e);
         }
     }
 

@@ -23,7 +23,7 @@ public sealed class ManyBoxesTests(PostgresFixture postgres, ITestOutputHelper o
         string[] devices = ["start-box", "half-box", "finish-box"];
         var database = postgres.Server.CreateDatabase("many");
         var connection = postgres.Server.ConnectionString(database);
-        var landed = new Landed(connection);
+        var landed = new CloudRows(connection);
         using var broker = MosquittoBroker.Start();
 
         // The consumers' sessions and shared subscriptions exist before any box publishes; a clean broker restart
@@ -104,7 +104,7 @@ public sealed class ManyBoxesTests(PostgresFixture postgres, ITestOutputHelper o
             for (var i = 0; i < devices.Length; i++)
             {
                 var device = devices[i];
-                var box = Landed.BoxLog(dataDirs[i]);
+                var box = CloudRows.BoxLog(dataDirs[i]);
                 Assert.Equal(Backlog + Live, box.Count);
                 Assert.Equal(box.Count, landed.Count(device));
                 Assert.Equal(box.Count, landed.Distinct(device));

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Edge.Cloud.Tests.Support;
 
 /// <summary>What the cloud's database holds for a box, read straight from PostgreSQL, and what the box's own log holds.</summary>
-public sealed class Landed(string connectionString)
+public sealed class CloudRows(string connectionString)
 {
     public long Count(string device) => Scalar("SELECT count(*) FROM log_entries WHERE device = $1", device);
 
