@@ -26,6 +26,15 @@ need_file() { # need_file <path> <debian package>
   [ -e "$1" ] || install_package "$2"
 }
 
+need_postgres() { # a PostgreSQL server for the cloud's tests, which make their own clusters: no system cluster is made
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/edge-tests.conf
+  fi
+  install_package postgresql
+}
+
 need_packages() { # what the tests need (mosquitto broker and client library, TLS, Chromium, a QR decoder, FAT images)
   local failed=0
   need curl curl || failed=1
@@ -36,6 +45,7 @@ need_packages() { # what the tests need (mosquitto broker and client library, TL
   need openssl openssl || failed=1
   need chromium chromium || failed=1
   need zbarimg zbar-tools || failed=1
+  need_postgres || failed=1
   need nft nftables || failed=1 # the box's rendered firewall is checked by nft itself
   need dnsmasq dnsmasq-base || failed=1 # ... and its DHCP/DNS files by dnsmasq --test
   need mcopy mtools || failed=1 # edge-provision write --image; the tests read images back with mdir and mtype

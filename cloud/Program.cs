@@ -1,3 +1,4 @@
+using Edge.Cloud;
 using Edge.Cloud.Boxes;
 using Edge.Cloud.Intake;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,8 @@ var app = builder.Build();
 app.MapBoxStatus();
 try
 {
-    app.Run();
+    // Every setting checked before anything starts: a bad one is named, without a stack trace.
+    _ = app.Services.GetRequiredService<IOptions<CloudOptions>>().Value;
 }
 catch (OptionsValidationException e)
 {
@@ -22,6 +24,7 @@ catch (OptionsValidationException e)
     return 2;
 }
 
+app.Run();
 return 0;
 
 /// <summary>The cloud consumer: lands every box's synced log in PostgreSQL (docs/CLOUD.md).</summary>
