@@ -25,6 +25,7 @@ var benchmarks = new Dictionary<string, Func<Task>>
     ["sync-memory"] = () => SyncBenchmarks.Memory("mosquitto"),
     ["sync-memory-mqttnet"] = () => SyncBenchmarks.Memory("mqttnet"),
     ["sync-ingest"] = SyncBenchmarks.Ingest,
+    ["cloud"] = CloudBenchmarks.Run,
     ["orienteering-parse"] = OrienteeringBenchmarks.Parse,
     ["orienteering-import"] = OrienteeringBenchmarks.Import,
     ["pi"] = PiBenchmarks.Envelope,

@@ -59,23 +59,33 @@ public sealed class CloudProcess : IDisposable
     public CloudProcess WaitHealthy(TimeSpan timeout)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        Poll.Until(() =>
+        var clock = Stopwatch.StartNew();
+        while (true)
         {
             if (HasExited)
             {
-                Assert.Fail($"cloud instance {InstanceId} exited: {Output}");
+                throw new InvalidOperationException($"cloud instance {InstanceId} exited: {Output}");
             }
 
             try
             {
-                return http.GetAsync("healthz").Result.IsSuccessStatusCode;
+                if (http.GetAsync("healthz").Result.IsSuccessStatusCode)
+                {
+                    return this;
+                }
             }
             catch (AggregateException)
             {
-                return false;
+                // Not listening yet.
             }
-        }, timeout, () => $"cloud instance {InstanceId} healthy: {Output}", everyMs: 50);
-        return this;
+
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"cloud instance {InstanceId} not healthy after {timeout.TotalSeconds:0} s: {Output}");
+            }
+
+            Thread.Sleep(50);
+        }
     }
 
     public string Get(string path)
