@@ -23,6 +23,9 @@ public sealed class DeviceLanes(
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan AheadRetryMax = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Most entries landed in one transaction when consecutive batches are waiting.</summary>
+    private const int RunItems = 5_000;
+
     private readonly LogLanding _landing = landing;
     private readonly BoxReports _reports = reports;
     private readonly IntakeCounters _counters = counters;
@@ -158,10 +161,12 @@ public sealed class DeviceLanes(
                     continue;
                 }
 
-                bool done;
+                // A backlog arrives as many consecutive batches: they land together, in one transaction.
+                var run = Run();
+                int done;
                 try
                 {
-                    done = await LandAsync(pending, stop).ConfigureAwait(false);
+                    done = run.Count > 1 ? await LandRunAsync(run, stop).ConfigureAwait(false) : await LandAsync(pending, stop).ConfigureAwait(false) ? 1 : 0;
                     if (_databaseDown)
                     {
                         _databaseDown = false;
@@ -186,15 +191,82 @@ public sealed class DeviceLanes(
                     return;
                 }
 
-                if (!done)
+                if (done == 0)
                 {
                     _retry = _retry == TimeSpan.Zero ? FirstRetry : Min(_retry * 2, AheadRetryMax);
                     return;
                 }
 
-                _held.RemoveAt(0);
-                owner._counters.Finished();
-                await AcknowledgeAsync(pending.Delivery, stop).ConfigureAwait(false);
+                _held.RemoveRange(0, done);
+                foreach (var landed in run.Take(done))
+                {
+                    owner._counters.Finished();
+                    await AcknowledgeAsync(landed.Delivery, stop).ConfigureAwait(false);
+                }
+            }
+        }
+
+        /// <summary>The held batches from the head on that follow each other without a hole, up to <see cref="RunItems"/> entries.</summary>
+        private List<Pending> Run()
+        {
+            var run = new List<Pending> { _held[0] };
+            if (_held[0].Message is not SyncBatch head)
+            {
+                return run;
+            }
+
+            var last = head.Last;
+            var items = head.Count;
+            for (var i = 1; i < _held.Count && _held[i] is { Message: SyncBatch next } pending && pending.Delivery.Connection == _held[0].Delivery.Connection
+                            && next.First <= last + 1 && items + next.Count <= RunItems; i++)
+            {
+                run.Add(pending);
+                last = Math.Max(last, next.Last);
+                items += next.Count;
+            }
+
+            return run;
+        }
+
+        /// <summary>Lands the run in one transaction; returns how many of its messages are finished with (0: wait).</summary>
+        private async Task<int> LandRunAsync(List<Pending> run, CancellationToken stop)
+        {
+            var owner = _owner;
+            var first = (SyncBatch)run[0].Message!;
+            var items = new List<SyncItem>(first.Items);
+            var last = first.Last;
+            foreach (var pending in run.Skip(1))
+            {
+                var batch = (SyncBatch)pending.Message!;
+                items.AddRange(batch.Items.Where(item => item.Id > last));
+                last = Math.Max(last, batch.Last);
+            }
+
+            var joined = first with { Last = last, Count = items.Count, Items = items };
+            var waited = owner._time.GetElapsedTime(run[0].Delivery.ArrivedTicks);
+            var landed = await owner._landing.LandAsync(joined, force: waited >= owner._options.GapWait, stop, messages: run.Count).ConfigureAwait(false);
+            switch (landed.Outcome)
+            {
+                case LandingOutcome.Ahead:
+                    owner._counters.Ahead();
+                    return 0;
+                case LandingOutcome.Conflict:
+                    // One of them contradicts what is stored: go on one message at a time, so only that one is kept aside.
+                    return await LandAsync(run[0], stop).ConfigureAwait(false) ? 1 : 0;
+            }
+
+            owner._counters.Landed(landed.Inserted, run.Sum(p => ((SyncBatch)p.Message!).Count) - landed.Inserted);
+            NoteGap(landed, joined);
+            return run.Count;
+        }
+
+        private void NoteGap(Landed landed, SyncBatch batch)
+        {
+            if (landed.Gap is { } gap)
+            {
+                _owner._counters.Gap();
+                _owner._log.LogWarning("{Device}: ids {From}..{To} had not arrived after {Wait}; stored {First}..{Last} and recorded the gap",
+                    _device, gap.First, gap.Last, _owner._options.GapWait, batch.First, batch.Last);
             }
         }
 
@@ -226,13 +298,7 @@ public sealed class DeviceLanes(
                     }
 
                     owner._counters.Landed(landed.Inserted, landed.Repeated);
-                    if (landed.Gap is { } gap)
-                    {
-                        owner._counters.Gap();
-                        owner._log.LogWarning("{Device}: ids {From}..{To} had not arrived after {Wait}; stored {First}..{Last} and recorded the gap",
-                            _device, gap.First, gap.Last, owner._options.GapWait, batch.First, batch.Last);
-                    }
-
+                    NoteGap(landed, batch);
                     return true;
                 case SyncStatus status:
                     await owner._reports.StatusAsync(status, stop).ConfigureAwait(false);

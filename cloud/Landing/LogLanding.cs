@@ -30,12 +30,21 @@ public sealed record Landed(LandingOutcome Outcome, int Inserted, int Repeated, 
 /// </summary>
 public sealed class LogLanding(NpgsqlDataSource database)
 {
+    // One statement stores the entries and moves the box on: the entries new to the cloud are counted as they go in.
     private const string InsertEntries = """
-        INSERT INTO log_entries (device, epoch, id, kind, meet, source, source_id, location, seq, tag, at_ms, lap, reader, gator, received_ms, raw)
-        SELECT $1, $2, u.* FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::bigint[],
-                                      $10::text[], $11::bigint[], $12::integer[], $13::text[], $14::integer[], $15::bigint[], $16::text[]) AS u
-        ORDER BY 3
-        ON CONFLICT (device, epoch, id) DO NOTHING
+        WITH inserted AS (
+            INSERT INTO log_entries (device, epoch, id, kind, meet, source, source_id, location, seq, tag, at_ms, lap, reader, gator, received_ms, raw)
+            SELECT $1, $2, u.* FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::bigint[],
+                                          $10::text[], $11::bigint[], $12::integer[], $13::text[], $14::integer[], $15::bigint[], $16::text[]) AS u
+            ORDER BY 3
+            ON CONFLICT (device, epoch, id) DO NOTHING
+            RETURNING 1)
+        UPDATE boxes SET watermark = greatest(watermark, $17), highest = greatest(highest, $17),
+                         entries = entries + (SELECT count(*) FROM inserted),
+                         repeats = repeats + $18 - (SELECT count(*) FROM inserted),
+                         batches = batches + $19, last_seen = now()
+        WHERE device = $1
+        RETURNING (SELECT count(*) FROM inserted)
         """;
 
     private const string CountDifferent = """
@@ -44,19 +53,28 @@ public sealed class LogLanding(NpgsqlDataSource database)
         WHERE e.kind <> u.kind OR e.at_ms <> u.at_ms OR e.raw <> u.raw
         """;
 
-    public async Task<Landed> LandAsync(SyncBatch batch, bool force, CancellationToken cancel)
+    /// <summary>
+    /// Lands one batch, or several of one box's batches joined into one (<paramref name="messages"/> of them), in one
+    /// transaction: three round trips to the database whatever the size.
+    /// </summary>
+    public async Task<Landed> LandAsync(SyncBatch batch, bool force, CancellationToken cancel, int messages = 1)
     {
         await using var connection = await database.OpenConnectionAsync(cancel).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancel).ConfigureAwait(false);
-        var (epoch, watermark, _) = await LockBoxAsync(connection, transaction, batch.Device, cancel).ConfigureAwait(false);
+        var (epoch, watermark) = await LockBoxAsync(connection, transaction, batch.Device, cancel).ConfigureAwait(false);
         if (batch.First > watermark + 1 && !force)
         {
             return new Landed(LandingOutcome.Ahead, 0, 0, watermark, epoch);
         }
 
         var columns = Columns(batch);
-        await using var insert = Command(connection, transaction, InsertEntries, batch.Device, epoch, columns);
-        var inserted = await insert.ExecuteNonQueryAsync(cancel).ConfigureAwait(false);
+        int inserted;
+        await using (var insert = Command(connection, transaction, InsertEntries, batch.Device, epoch, columns))
+        {
+            Add(insert, batch.Last, (long)batch.Count, (long)messages);
+            inserted = (int)(long)(await insert.ExecuteScalarAsync(cancel).ConfigureAwait(false))!;
+        }
+
         if (inserted < batch.Count)
         {
             await using var compare = Command(connection, transaction, CountDifferent, batch.Device, epoch, columns);
@@ -83,19 +101,8 @@ public sealed class LogLanding(NpgsqlDataSource database)
             await CloseGapsAsync(connection, transaction, batch, epoch, cancel).ConfigureAwait(false);
         }
 
-        var newWatermark = Math.Max(watermark, batch.Last);
-        await using (var update = new NpgsqlCommand("""
-            UPDATE boxes SET watermark = $2, highest = greatest(highest, $3), entries = entries + $4, repeats = repeats + $5,
-                             batches = batches + 1, last_seen = now()
-            WHERE device = $1
-            """, connection, transaction))
-        {
-            Add(update, batch.Device, newWatermark, batch.Last, (long)inserted, (long)(batch.Count - inserted));
-            await update.ExecuteNonQueryAsync(cancel).ConfigureAwait(false);
-        }
-
         await transaction.CommitAsync(cancel).ConfigureAwait(false);
-        return new Landed(LandingOutcome.Landed, inserted, batch.Count - inserted, newWatermark, epoch, gap);
+        return new Landed(LandingOutcome.Landed, inserted, batch.Count - inserted, Math.Max(watermark, batch.Last), epoch, gap);
     }
 
     /// <summary>The box's log was replaced: its entries from now on are a new epoch, starting at id 1.</summary>
@@ -142,20 +149,17 @@ public sealed class LogLanding(NpgsqlDataSource database)
         }
     }
 
-    private static async Task<(int Epoch, long Watermark, long Highest)> LockBoxAsync(
+    /// <summary>Makes the box's row when it is new and locks it: instances landing the same box take turns.</summary>
+    private static async Task<(int Epoch, long Watermark)> LockBoxAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string device, CancellationToken cancel)
     {
-        await using (var ensure = new NpgsqlCommand("INSERT INTO boxes (device) VALUES ($1) ON CONFLICT (device) DO NOTHING", connection, transaction))
-        {
-            Add(ensure, device);
-            await ensure.ExecuteNonQueryAsync(cancel).ConfigureAwait(false);
-        }
-
-        await using var select = new NpgsqlCommand("SELECT epoch, watermark, highest FROM boxes WHERE device = $1 FOR UPDATE", connection, transaction);
+        await using var select = new NpgsqlCommand("""
+            INSERT INTO boxes AS b (device) VALUES ($1) ON CONFLICT (device) DO UPDATE SET last_seen = now() RETURNING b.epoch, b.watermark
+            """, connection, transaction);
         Add(select, device);
         await using var reader = await select.ExecuteReaderAsync(cancel).ConfigureAwait(false);
         await reader.ReadAsync(cancel).ConfigureAwait(false);
-        return (reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
+        return (reader.GetInt32(0), reader.GetInt64(1));
     }
 
     private sealed record EntryColumns(

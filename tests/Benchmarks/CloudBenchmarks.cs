@@ -53,8 +53,14 @@ internal static class CloudBenchmarks
             agents.AddRange(dirs.Select((dir, i) =>
                 new AgentProcess(dir, AgentProcess.For(broker, $"bench-box-{i + 1}", "--Logging:LogLevel:Default=Warning")).Start()));
             const long Total = (long)Boxes * EntriesPerBox;
+            var published = TimeSpan.Zero;
             while (Scalar(connection, "SELECT coalesce(sum(watermark), 0) FROM boxes") < Total)
             {
+                if (published == TimeSpan.Zero && agents.All(a => a.SavedWatermark() == EntriesPerBox))
+                {
+                    published = clock.Elapsed;
+                }
+
                 if (clock.Elapsed > TimeSpan.FromMinutes(10))
                 {
                     throw new TimeoutException("the backlogs did not land in 10 minutes");
@@ -64,11 +70,17 @@ internal static class CloudBenchmarks
             }
 
             var wall = clock.Elapsed;
+            if (published == TimeSpan.Zero)
+            {
+                published = wall;
+            }
+
             var landing = Scalar(connection, "SELECT (extract(epoch FROM max(landed_at) - min(landed_at)) * 1000)::bigint FROM log_entries");
             var perInstance = string.Join(", ", clouds.Select(c => Landed(c) + " by " + c.InstanceId));
             Console.WriteLine($"cloud-drain, {instances} instance{(instances == 1 ? "" : "s")}: {Total:N0} entries from {Boxes} boxes landed " +
                 $"in {wall.TotalSeconds:F1} s from the agents' start, {landing / 1000.0:F1} s from the first row to the last = " +
-                $"{Total * 1000.0 / Math.Max(1, landing):N0} entries/s ({perInstance})");
+                $"{Total * 1000.0 / Math.Max(1, landing):N0} entries/s ({perInstance}); the agents had all of it acknowledged by the broker after {published.TotalSeconds:F1} s; " +
+                $"waits for an earlier batch: {string.Join(", ", clouds.Select(c => Metric(c, "edge_cloud_ahead_waits_total")))}");
             if (instances == 1)
             {
                 var size = Scalar(connection, "SELECT pg_total_relation_size('log_entries')");
@@ -140,8 +152,10 @@ internal static class CloudBenchmarks
         }
     }
 
-    private static string Landed(CloudProcess cloud) =>
-        cloud.Get("metrics").Split('\n').First(l => l.StartsWith("edge_cloud_entries_landed_total", StringComparison.Ordinal)).Split(' ')[^1];
+    private static string Landed(CloudProcess cloud) => Metric(cloud, "edge_cloud_entries_landed_total");
+
+    private static string Metric(CloudProcess cloud, string name) =>
+        cloud.Get("metrics").Split('\n').First(l => l.StartsWith(name + "{", StringComparison.Ordinal)).Split(' ')[^1];
 
     private static long Scalar(string connectionString, string sql)
     {

@@ -128,6 +128,30 @@ public sealed class IntakeTests : IDisposable
         Assert.Equal(0, _landed.OutOfOrder("box-e"));
     }
 
+    [Fact]
+    public void A_waiting_backlog_lands_in_few_transactions_and_one_contradicting_batch_is_kept_aside_alone()
+    {
+        PublishBatch("box-f", 1, 100);
+        Poll.Until(() => _landed.Watermark("box-f") == 100, TimeSpan.FromSeconds(30), () => "first batch");
+        Assert.Equal(0, _cloud.Terminate(TimeSpan.FromSeconds(20)));
+
+        Publish("edge/box-f/reads", JsonSerializer.Serialize(LandingTests.Batch(51, 150, variant: "~changed", device: "box-f"), Json));
+        for (var first = 101; first <= 1_000; first += 100)
+        {
+            PublishBatch("box-f", first, first + 99);
+        }
+
+        _cloud.Start().WaitHealthy(TimeSpan.FromSeconds(60));
+        Poll.Until(() => _landed.Watermark("box-f") == 1_000, TimeSpan.FromSeconds(30), () => $"the backlog; {_cloud.Output}");
+        Assert.Equal(1_000, _landed.Distinct("box-f"));
+        Assert.Equal(1, _landed.Rejected());
+        Assert.Contains("ids 51..150 are stored already with other content", _landed.RejectedReasons(), StringComparison.Ordinal);
+        Assert.Equal(0, _landed.OutOfOrder("box-f"));
+        // 10 messages landed (the first, then nine waiting), in fewer transactions than messages.
+        Assert.Equal(10, _landed.Scalar("SELECT batches FROM boxes WHERE device = 'box-f'"));
+        Assert.True(_landed.Scalar("SELECT count(DISTINCT landed_at) FROM log_entries WHERE device = 'box-f'") < 10);
+    }
+
     public void Dispose()
     {
         _box.Dispose();

@@ -120,7 +120,8 @@ public sealed class CloudRows(string connectionString)
 
     private NpgsqlConnection Open()
     {
-        var connection = new NpgsqlConnection(connectionString);
+        // Not from a pool: the tests crash the database, which breaks pooled connections.
+        var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
         connection.Open();
         return connection;
     }

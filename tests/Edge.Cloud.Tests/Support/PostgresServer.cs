@@ -70,13 +70,14 @@ public sealed class PostgresServer : IDisposable
     public void Crash() => Pg("pg_ctl", "-D", DataDir, "-m", "immediate", "-w", "stop");
 
     public string ConnectionString(string database) =>
-        new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "edge", Database = database, Pooling = false }.ConnectionString;
+        new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "edge", Database = database }.ConnectionString;
 
     /// <summary>A new, empty database for one test.</summary>
     public string CreateDatabase(string prefix)
     {
         var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 33, 63)];
-        using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        // Not from a pool: a pooled connection may be one the last crash broke.
+        using var connection = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false");
         connection.Open();
         using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
         create.ExecuteNonQuery();
