@@ -28,6 +28,9 @@ public sealed class Fault
     public string ContentType { get; init; } = "application/json";
     public IReadOnlyDictionary<string, Func<string>> Headers { get; init; } = new Dictionary<string, Func<string>>();
     public bool Abort { get; init; }
+
+    /// <summary>The request is handled as ever (a post is stored) but its answer is lost: the connection is cut instead.</summary>
+    public bool LoseAnswer { get; init; }
     public long BodyBytes { get; init; }
     public bool ChunkedBody { get; init; }
     public int Times { get; set; } = 1;
@@ -75,6 +78,14 @@ public abstract class StandIn : IAsyncDisposable
                 request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
             if (Take(request) is { } fault)
             {
+                if (fault.LoseAnswer)
+                {
+                    context.Response.Body = new MemoryStream();
+                    await next(context);
+                    context.Abort();
+                    return;
+                }
+
                 await AnswerAsync(context, fault);
                 return;
             }
