@@ -50,8 +50,8 @@ internal sealed class ApiCaller(HttpClient http, string service, CallPolicy poli
                     return new ApiAnswer(response.StatusCode, Headers(response), await ReadBodyAsync(response, what, timeout.Token));
                 }
 
-                // Error bodies are read too (bounded) for the service's own words.
-                var body = await ReadBodyAsync(response, what, timeout.Token);
+                // An error's body is read for the service's own words: its start only, so a huge error page is no failure of its own.
+                var body = await ReadStartAsync(response, timeout.Token);
                 var said = errorText(body) ?? PlainText(body);
                 var answer = $"{status} {Reason(response)}{(said is null ? "" : $" ({said})")}";
                 switch (status)
@@ -127,6 +127,21 @@ internal sealed class ApiCaller(HttpClient http, string service, CallPolicy poli
         }
 
         return body.ToArray();
+    }
+
+    private const int ErrorBodyBytes = 16 * 1024;
+
+    private static async Task<byte[]> ReadStartAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[ErrorBodyBytes];
+        var length = 0;
+        for (int read; length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0;)
+        {
+            length += read;
+        }
+
+        return buffer[..length];
     }
 
     private OnlineException TooLarge(string what, string size) =>

@@ -9,8 +9,8 @@ namespace Edge.Online.RunSignUp;
 /// <summary>Where results go: a race's event and its result set, by id, or by name (found, or created by the first post).</summary>
 public sealed record ResultSetTarget(long RaceId, long EventId, long? ResultSetId = null, string? ResultSetName = null);
 
-/// <summary>What a results post did.</summary>
-public sealed record PostedResults(long ResultSetId, int Rows, int Batches, bool CreatedResultSet);
+/// <summary>What a results post did; no result set id when nothing was posted to a set that does not exist yet.</summary>
+public sealed record PostedResults(long? ResultSetId, int Rows, int Batches, bool CreatedResultSet);
 
 /// <summary>
 /// RunSignUp's REST API (PROTOCOLS.md §4): a race's participants, event by event, page by page; results posted to a
@@ -125,7 +125,7 @@ public sealed class RunSignUpClient
             }
         }
 
-        return new PostedResults(setId ?? 0, rows.Count, batches.Count, created);
+        return new PostedResults(setId, rows.Count, batches.Count, created);
     }
 
     /// <summary>The id of the event's result set named as the target names it; null when there is none yet.</summary>

@@ -231,6 +231,21 @@ public class RunSignUpRosterTests
     }
 
     [Fact]
+    public async Task A_huge_error_page_is_still_a_server_error_tried_again()
+    {
+        var clock = new JumpingClock();
+        await using var standIn = await RunSignUpStandIn.StartAsync(clock);
+        standIn.AddEvent(456, "10K", participants: 3);
+        standIn.Fail(new Fault { When = _ => true, Status = 500, BodyBytes = 4L * 1024 * 1024, ContentType = "text/html" });
+        var options = new RunSignUpOptions { Calls = new CallPolicy { MaxResponseBytes = 256 * 1024, RequestsPerHour = 1000, Burst = 100 } };
+
+        var entries = await Client(standIn, clock, options).GetParticipantsAsync(123, [456]);
+
+        Assert.Equal(3, entries.Count);
+        Assert.Equal([TimeSpan.FromSeconds(1)], clock.Waits);
+    }
+
+    [Fact]
     public async Task A_long_pull_keeps_within_the_hourly_budget()
     {
         var clock = new JumpingClock();
