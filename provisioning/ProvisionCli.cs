@@ -2,9 +2,12 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Edge.Appliance.Meet;
+using Edge.Online.Http;
+using Edge.Online.Roster;
 using Edge.Provisioning.Card;
 using Edge.Provisioning.MeetFolder;
 using Edge.Provisioning.Rehearsal;
+using Edge.Provisioning.Roster;
 
 namespace Edge.Provisioning;
 
@@ -15,12 +18,13 @@ namespace Edge.Provisioning;
 public static class ProvisionCli
 {
     private const string Overview = """
-        Prepare a results box for a meet: create the meet folder, check it as the box will, write it onto a card,
-        and rehearse with a simulated timing controller.
+        Prepare a results box for a meet: create the meet folder, pull its roster from RunSignUp or ChronoTrack Live,
+        check it as the box will, write it onto a card, and rehearse with a simulated timing controller.
 
         A usual evening before a race:
           edge-provision new lakeside --name "Lakeside 10K" --date 2026-05-02 --time-zone America/Los_Angeles \
-            --race 10k:10K:10 --participants roster.csv
+            --race 10k:10K:10
+          edge-provision roster runsignup --race-id 123456 --event-id 654321 --key-file key.txt --secret-file secret.txt lakeside
           edge-provision check lakeside
           edge-provision write lakeside --image edge-box.img      (or --boot /media/<you>/bootfs for a card in this laptop)
         At the venue, before the start:
@@ -38,6 +42,7 @@ public static class ProvisionCli
         {
             NewCommand.Create(terminal),
             CheckCommand.Create(terminal),
+            RosterCommand.Create(terminal),
             WriteCommand.Create(terminal),
             SimulateCommand.Create(terminal),
         };
@@ -45,6 +50,9 @@ public static class ProvisionCli
         {
             ["new"] = NewCommand.Examples,
             ["check"] = CheckCommand.Examples,
+            ["roster"] = RosterCommand.Examples,
+            ["runsignup"] = RosterCommand.RunSignUpExamples,
+            ["chronotrack"] = RosterCommand.ChronoTrackExamples,
             ["write"] = WriteCommand.Examples,
             ["simulate"] = SimulateCommand.Examples,
         });
@@ -92,6 +100,8 @@ public static class ProvisionCli
     {
         MeetException => e.Message,
         ProvisionException or IOException or UnauthorizedAccessException => $"edge-provision {command}: {e.Message}",
+        // The service said no, or could not be reached, or the roster cannot be placed in the meet's races.
+        OnlineException or RosterException => $"edge-provision {command}: {e.Message}",
         _ => null,
     };
 

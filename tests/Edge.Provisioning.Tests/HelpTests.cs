@@ -11,9 +11,12 @@ public class HelpTests
     [InlineData("check", "--show-network", "Exit code 0")]
     [InlineData("write", "--image <FILE.img>", "--boot <PATH>")]
     [InlineData("simulate", "--host <HOST>", "--rate <R>")]
+    [InlineData("roster", "runsignup <DIR>", "chronotrack <DIR>")]
+    [InlineData("roster runsignup", "--secret-file <FILE>", "--race <KEY=RACE>")]
+    [InlineData("roster chronotrack", "--password-file <FILE>", "SHA-1")]
     public void Each_command_has_help_with_its_options_and_examples(string command, string option, string more)
     {
-        var result = Cli.Run(command, "--help");
+        var result = Cli.Run([.. command.Split(' '), "--help"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains(option, result.Out, StringComparison.Ordinal);
@@ -29,7 +32,7 @@ public class HelpTests
         var unknown = RunProcess("format-card");
 
         Assert.True(help.ExitCode == 0, help.ToString());
-        foreach (var command in new[] { "new <DIR>", "check <DIR>", "write <DIR>", "simulate" })
+        foreach (var command in new[] { "new <DIR>", "check <DIR>", "roster", "write <DIR>", "simulate" })
         {
             Assert.Contains(command, help.Out, StringComparison.Ordinal);
         }
