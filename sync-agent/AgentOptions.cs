@@ -55,7 +55,7 @@ public sealed class AgentOptions
     public TimeSpan StatusMessageInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The MQTT client library the agent publishes through.</summary>
-    public MqttTransport Transport { get; init; } = MqttTransport.Mosquitto;
+    public MqttTransport Transport { get; init; } = MqttTransport.MqttNet;
 
     /// <summary>
     /// A message whose PUBACK has not come by then counts as a lost connection: the agent reconnects and resends from

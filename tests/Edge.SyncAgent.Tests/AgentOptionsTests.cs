@@ -13,9 +13,10 @@ public sealed class AgentOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(1), defaults.BackoffMin);
         Assert.Equal(TimeSpan.FromSeconds(60), defaults.BackoffMax);
         Assert.Equal(TimeSpan.FromSeconds(1), defaults.StatusMessageInterval);
-        Assert.Equal(MqttTransport.Mosquitto, defaults.Transport);
+        Assert.Equal(MqttTransport.MqttNet, defaults.Transport);
         Assert.Equal(TimeSpan.FromSeconds(60), defaults.PublishTimeout);
         Assert.Equal(MqttTransport.MqttNet, AgentOptions.From(AgentSettings.FromArguments("--Sync:Transport=MQTTnet")).Transport);
+        Assert.Equal(MqttTransport.Mosquitto, AgentOptions.From(AgentSettings.FromArguments("--Sync:Transport=mosquitto")).Transport);
 
         var options = AgentOptions.From(AgentSettings.FromArguments(
             "--Sync:BackoffMin=00:00:05", "--Sync:BackoffMax=00:00:05", "--Sync:SnapshotInterval=00:00:00.2", "--Sync:ApplianceUrl=http://127.0.0.1:8081",
