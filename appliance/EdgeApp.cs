@@ -4,6 +4,7 @@ using Edge.Appliance.Demo;
 using Edge.Appliance.Face;
 using Edge.Appliance.Ingest;
 using Edge.Appliance.Meet;
+using Edge.Appliance.Online;
 using Edge.Appliance.Orienteering;
 using Edge.Appliance.Results;
 using Edge.Appliance.Screens;
@@ -36,6 +37,7 @@ public static class EdgeApp
         builder.AddTiming();
         builder.AddDemo();
         builder.AddResultsWeb();
+        builder.AddOnline();
         builder.AddConsole();
         builder.AddFace();
         builder.AddServiceWatchdog();

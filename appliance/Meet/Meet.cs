@@ -32,6 +32,12 @@ public sealed record Meet(
     /// <summary>Clock modules and GPS (meet.json <c>time</c>).</summary>
     public TimeSettings Time { get; init; } = TimeSettings.Default;
 
+    /// <summary>Results posted to RunSignUp by the box itself (meet.json <c>runsignup</c>), or null.</summary>
+    public RunSignUpPosting? RunSignUp { get; init; }
+
+    /// <summary>meet.json has a <c>cloud</c> section: the sync agent sends everything to the cloud, which posts results itself.</summary>
+    public bool SyncsToCloud { get; init; }
+
     public Race? FindRace(string id) => Races.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
 }
 
@@ -155,3 +161,13 @@ public sealed record ConsoleSettings(string? PasswordHash)
         return Convert.TryFromBase64String(text, bytes, out var n) && n >= 61 && bytes[0] == 0x01;
     }
 }
+
+/// <summary>
+/// meet.json <c>runsignup</c>: the box posts its results to RunSignUp (when it has an uplink and no cloud does it), the
+/// changed rows every <see cref="Every"/>. The key and secret are read from their files at each post, never kept.
+/// </summary>
+public sealed record RunSignUpPosting(int RaceId, string KeyFile, string SecretFile, TimeSpan Every, Uri BaseUrl,
+    IReadOnlyDictionary<string, RunSignUpRace> Races);
+
+/// <summary>One race posted: its RunSignUp event, the result set's name, and RunSignUp's split id per split location.</summary>
+public sealed record RunSignUpRace(string RaceId, int EventId, string ResultSet, IReadOnlyDictionary<string, string> Splits);

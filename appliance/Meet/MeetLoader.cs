@@ -24,7 +24,7 @@ public static partial class MeetLoader
 
     // The fields each object of meet.json may hold; any other is an error (a misspelled "timezone" would
     // otherwise place every time hours off). Comments (// and /* */) are the way to annotate the file.
-    private static readonly string[] RootFields = ["event", "races", "ageGroups", "participants", "wifi", "displays", "cloud", "console", "orienteering", "network", "time"];
+    private static readonly string[] RootFields = ["event", "races", "ageGroups", "participants", "wifi", "displays", "cloud", "console", "orienteering", "network", "time", "runsignup"];
     private static readonly string[] EventFields = ["name", "date", "timeZone", "id"];
     private static readonly string[] RaceFields = ["id", "name", "distanceKm", "rankBy", "gun", "timingPoints", "minimumTime"];
     private static readonly string[] GunFields = ["location", "time"];
@@ -70,7 +70,7 @@ public static partial class MeetLoader
             var ageGroups = ReadAgeGroups(json, root);
             var wifi = ReadWifi(json, root);
             var displays = ReadDisplays(json, root, races);
-            _ = json.Object(root, "cloud", "cloud", CloudFields);
+            var syncs = json.Object(root, "cloud", "cloud", CloudFields) is not null;
             var participants = ReadRoster(json, root, meetDir, races);
             return new Meet(meetEvent, races, ageGroups, participants, wifi, displays)
             {
@@ -78,6 +78,8 @@ public static partial class MeetLoader
                 Orienteering = ReadOrienteering(json, root),
                 Network = ReadNetwork(json, root, wifi),
                 Time = ReadClocks(json, root),
+                RunSignUp = ReadRunSignUp(json, root, meetDir, races),
+                SyncsToCloud = syncs,
             };
         }
     }

@@ -27,7 +27,8 @@ public static class StatusApi
                     statusCode: StatusCodes.Status503ServiceUnavailable);
         });
 
-        app.MapGet("/api/status", (ReadStore store, IngestStatus ingest, TimingEndpoint timing, MeetHost meetHost, ResultsService results) =>
+        app.MapGet("/api/status", (ReadStore store, IngestStatus ingest, TimingEndpoint timing, MeetHost meetHost, ResultsService results,
+            Online.ResultsPosting posting) =>
         {
             var latency = store.CommitLatency.Snapshot();
             var meet = meetHost.Current.Event;
@@ -51,6 +52,7 @@ public static class StatusApi
                 Results: new ResultsStatus(snapshot.LastLogId, snapshot.Version, snapshot.UnknownTagCount, results.LastRebuild.Elapsed.TotalMilliseconds),
                 Process: ProcessStatus.Now(),
                 Sync: SyncStatusReader.Read(Path.GetDirectoryName(store.DatabasePath)!),
+                RunSignUp: posting.Status,
                 Ingest: new IngestFigures(
                     timing.Address?.ToString(),
                     store.Queued,
@@ -73,6 +75,7 @@ public static class StatusApi
         ResultsStatus Results,
         ProcessStatus Process,
         Edge.Store.SyncStatus? Sync,
+        Online.RunSignUpPostingStatus RunSignUp,
         IngestFigures Ingest);
 
     /// <summary>

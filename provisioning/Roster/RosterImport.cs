@@ -100,24 +100,13 @@ public static class RosterImport
     /// <summary>A secret from a file (the first line, without its line break): never from the command line, never printed.</summary>
     public static string ReadSecret(string path, string flag)
     {
-        var file = new FileInfo(path);
-        if (!file.Exists)
+        try
         {
-            throw new ProvisionException($"{flag} {path}: no such file");
+            return Edge.Online.Http.SecretFile.Read(path);
         }
-
-        if (file.Length > 4096)
+        catch (InvalidDataException e)
         {
-            throw new ProvisionException($"{flag} {path}: {file.Length:N0} bytes is not a key, secret or password file (one line)");
+            throw new ProvisionException($"{flag} {e.Message}");
         }
-
-        var lines = Encoding.UTF8.GetString(File.ReadAllBytes(path)).TrimStart('\uFEFF').Split('\n')
-            .Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToList();
-        return lines.Count switch
-        {
-            0 => throw new ProvisionException($"{flag} {path}: the file is empty"),
-            1 => lines[0],
-            _ => throw new ProvisionException($"{flag} {path}: the file holds {lines.Count} lines; it should hold the one value"),
-        };
     }
 }
