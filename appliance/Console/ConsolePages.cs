@@ -25,6 +25,7 @@ public static class ConsolePages
         admin.MapGet("/desk", Desk).RequireAuthorization(ConsoleRoles.DeskPolicy);
         admin.MapPost("/desk/assign", DeskAssign).RequireAuthorization(ConsoleRoles.DeskPolicy);
         admin.MapPost("/desk/register", DeskRegister).RequireAuthorization(ConsoleRoles.DeskPolicy);
+        admin.MapPost("/meet/roster", PullRoster).RequireAuthorization(ConsoleRoles.TimerPolicy);
         return admin;
     }
 
@@ -188,7 +189,7 @@ public static class ConsolePages
         }, back: F("back"));
     }
 
-    private static IResult MeetPage(HttpContext context, MeetHost meetHost, ResultsService results, ReadStore store)
+    private static IResult MeetPage(HttpContext context, MeetHost meetHost, ResultsService results, ReadStore store, Online.ResultsPosting posting)
     {
         var snapshot = results.Current;
         var html = ConsoleLayout.Page(context, "Meet", "/admin/meet");
@@ -214,6 +215,23 @@ public static class ConsolePages
         }
 
         html.Raw("</table>");
+        if (snapshot.Meet.RunSignUp is { } runSignUp)
+        {
+            var status = posting.Status;
+            html.Add($"<h2>RunSignUp (race {runSignUp.RaceId})</h2><p>Results: <b>{status.State}</b>, {status.RowsPosted} rows posted");
+            html.Add($"{(status.LastPostedAt is { } at ? $", last at {at.UtcDateTime:HH:mm:ss} UTC" : "")}{(status.RowsPending > 0 ? $", {status.RowsPending} waiting" : "")}.</p>");
+            if (status.LastError is { } problem)
+            {
+                html.Add($"<p class=\"alarm\" role=\"alert\">{problem}</p>");
+            }
+
+            if (context.User.Role() == ConsoleRoles.Timer)
+            {
+                html.Add($"<form method=\"post\" action=\"/admin/meet/roster\" data-confirm=\"Pull the roster from RunSignUp now? New and changed runners become registrations.\">{ConsoleLayout.Token(context)}");
+                html.Raw("<button>Pull the roster from RunSignUp</button></form>");
+            }
+        }
+
         html.Add($"<h2>Unknown tags ({snapshot.UnknownTagCount})</h2>");
         if (snapshot.UnknownTags.Count == 0)
         {
@@ -241,6 +259,9 @@ public static class ConsolePages
 
         return ConsoleLayout.End(html);
     }
+
+    private static Task<IResult> PullRoster(HttpContext context, Online.RosterPull roster) =>
+        Do(context, "/admin/meet", () => roster.PullAsync(context.User.Who(), context.RequestAborted));
 
     private static IResult Desk(HttpContext context, ResultsService results, Corrections corrections)
     {

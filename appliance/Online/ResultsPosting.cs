@@ -230,11 +230,12 @@ public sealed class ResultsPosting(ResultsService results, TimeProvider time, IC
 
 public static class OnlineExtensions
 {
-    /// <summary>The box's own posting of results to RunSignUp.</summary>
+    /// <summary>The box's own posting of results to RunSignUp, and the timer's roster pull.</summary>
     public static IHostApplicationBuilder AddOnline(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ResultsPosting>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResultsPosting>());
+        builder.Services.AddSingleton<RosterPull>();
         return builder;
     }
 }
