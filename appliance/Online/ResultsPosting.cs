@@ -21,20 +21,49 @@ public sealed record RunSignUpPostingStatus(
 }
 
 /// <summary>
-/// Posts the box's results to RunSignUp (meet.json <c>runsignup</c>) when it has an uplink and no cloud does it: every
-/// <see cref="RunSignUpPosting.Every"/>, the rows that changed since the last successful post (finishers, DNF and DQ;
-/// runners still out are not posted), so a 5,000-runner race costs RunSignUp's budget once and then only what moves.
-/// A post that fails (no uplink, a refused key) is tried again at the next turn with everything not yet posted; the
-/// rows RunSignUp holds are matched by bib, so a repeat is harmless. Never touches ingest: it reads the latest
-/// results snapshot, as a phone does.
+/// Posts the box's results to RunSignUp (meet.json <c>runsignup</c>) when it has an uplink and no cloud does it: a
+/// <see cref="RunSignUpPoster"/> turned every <c>Online:Tick</c> with the latest results snapshot. Never touches
+/// ingest: it reads the snapshot, as a phone does.
 /// </summary>
 public sealed class ResultsPosting(ResultsService results, TimeProvider time, IConfiguration configuration, ILogger<ResultsPosting> log) : BackgroundService
 {
     /// <summary>How often the box looks whether a post is due (<c>Online:Tick</c>, default 5 s).</summary>
     private readonly TimeSpan _tick = configuration.GetValue("Online:Tick", TimeSpan.FromSeconds(5)) is var tick && tick > TimeSpan.Zero ? tick : TimeSpan.FromSeconds(5);
 
-    // What RunSignUp holds, as far as the box knows: per race, per bib, the row's signature at its last successful post.
+    private readonly RunSignUpPoster _poster = new(time, log, leaveToCloud: true);
+
+    public RunSignUpPostingStatus Status => _poster.Status;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_tick, time);
+        do
+        {
+            await _poster.TurnAsync(results.Current, stoppingToken).ConfigureAwait(false);
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    public override void Dispose()
+    {
+        _poster.Dispose();
+        base.Dispose();
+    }
+}
+
+/// <summary>
+/// Posts one meet's results to RunSignUp as its <c>runsignup</c> section says: every <see cref="RunSignUpPosting.Every"/>,
+/// the rows that changed since the last successful post (finishers, DNF and DQ; runners still out are not posted), so a
+/// 5,000-runner race costs RunSignUp's budget once and then only what moves. A post that fails (no uplink, a refused
+/// key) is tried again at the next turn with everything not yet posted; RunSignUp matches rows by bib, so a repeat is
+/// harmless. The box leaves it to the cloud when the meet syncs there (<paramref name="leaveToCloud"/>); the cloud
+/// posts a merged event's results with one of these per event.
+/// </summary>
+public sealed class RunSignUpPoster(TimeProvider time, ILogger log, bool leaveToCloud) : IDisposable
+{
+    // What RunSignUp holds, as far as this poster knows: per race, per bib, the row's signature at its last successful post.
     private readonly Dictionary<string, Dictionary<string, string>> _posted = new(StringComparer.Ordinal);
+    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
     private string? _meetKey;
     private long _rowsPosted;
     private DateTimeOffset? _lastAttempt;
@@ -45,23 +74,9 @@ public sealed class ResultsPosting(ResultsService results, TimeProvider time, IC
 
     public RunSignUpPostingStatus Status => _status;
 
-    /// <summary>How the box reaches RunSignUp; tests point it at a stand-in through meet.json's <c>baseUrl</c>.</summary>
-    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>One turn: posts the changed rows when a post is due.</summary>
+    public async Task TurnAsync(ResultsSnapshot snapshot, CancellationToken cancel)
     {
-        using var timer = new PeriodicTimer(_tick, time);
-        do
-        {
-            await TurnAsync(stoppingToken).ConfigureAwait(false);
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-    }
-
-    /// <summary>One turn: posts when a post is due.</summary>
-    public async Task TurnAsync(CancellationToken cancel)
-    {
-        var snapshot = results.Current;
         var meet = snapshot.Meet;
         if (meet.RunSignUp is not { } settings)
         {
@@ -69,7 +84,7 @@ public sealed class ResultsPosting(ResultsService results, TimeProvider time, IC
             return;
         }
 
-        if (meet.SyncsToCloud)
+        if (leaveToCloud && meet.SyncsToCloud)
         {
             _status = RunSignUpPostingStatus.Off with { State = "cloud" };
             return;
@@ -221,11 +236,7 @@ public sealed class ResultsPosting(ResultsService results, TimeProvider time, IC
         string.Join(',', (row.Splits ?? new Dictionary<string, TimeSpan?>()).OrderBy(s => s.Key, StringComparer.Ordinal)
             .Select(s => $"{s.Key}={s.Value?.Ticks}")));
 
-    public override void Dispose()
-    {
-        _http.Dispose();
-        base.Dispose();
-    }
+    public void Dispose() => _http.Dispose();
 }
 
 public static class OnlineExtensions
