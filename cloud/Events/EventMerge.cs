@@ -125,7 +125,7 @@ public sealed class EventMerge
     /// <summary>A read's identity, as the box's store has it (its unique index over read and gun rows).</summary>
     private readonly record struct ReadIdentity(long AtMs, string Location, string Tag, string Reader, int Gator, int Lap);
 
-    /// <summary>One box log's ids and the merged ids they became, in the box's order (so found by binary search).</summary>
+    /// <summary>One box log's ids and the merged ids they became, kept in id order (so found by binary search).</summary>
     private sealed class BoxNumbers
     {
         private readonly List<long> _ids = [];
@@ -133,8 +133,20 @@ public sealed class EventMerge
 
         public void Add(long id, long merged)
         {
-            _ids.Add(id);
-            _merged.Add(merged);
+            if (_ids.Count == 0 || id > _ids[^1])
+            {
+                _ids.Add(id);
+                _merged.Add(merged);
+                return;
+            }
+
+            // Two meets of one box, each read in id order, interleave: rare, so an insert is fine.
+            var at = _ids.BinarySearch(id);
+            if (at < 0)
+            {
+                _ids.Insert(~at, id);
+                _merged.Insert(~at, merged);
+            }
         }
 
         public long? Find(long id)

@@ -138,6 +138,8 @@ public sealed class EventAcceptanceTests(PostgresFixture postgres, ITestOutputHe
 
             Assert.Empty(one.Errors);
             Assert.Empty(two.Errors);
+            Assert.Equal(0, one.Terminate(TimeSpan.FromSeconds(20)));
+            Assert.Equal(0, two.Terminate(TimeSpan.FromSeconds(20)));
         }
         finally
         {
