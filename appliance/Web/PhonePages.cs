@@ -7,7 +7,8 @@ namespace Edge.Appliance.Web;
 /// <summary>
 /// The pages a runner or spectator opens on a phone: home (event, races, search), race results with filters and
 /// paging, search, a participant's page and the recent finishers. Server-rendered, one column for a 360 px screen,
-/// no external resources, working with JavaScript off and live with it on.
+/// no external resources, working with JavaScript off and live with it on. Each shows the results of the request's
+/// <see cref="ResultsSite"/> and links within it: the box's own at the root, or one cloud event's under <c>/e/{id}</c>.
 /// </summary>
 public static class PhonePages
 {
