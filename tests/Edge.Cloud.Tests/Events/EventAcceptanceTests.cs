@@ -106,10 +106,20 @@ public sealed class EventAcceptanceTests(PostgresFixture postgres, ITestOutputHe
             Assert.Contains($"href=\"/e/{EventId}/races/10k", page, StringComparison.Ordinal);
             Assert.Contains($"data-events=\"/e/{EventId}/events?bib={runner}", page, StringComparison.Ordinal);
             Assert.Contains("Lakeside 10K", one.Get($"e/{EventId}/"), StringComparison.Ordinal);
+            using var http = new HttpClient { BaseAddress = one.BaseAddress };
+            using (var missing = await http.GetAsync("/api/e/elsewhere/races"))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+                Assert.Contains("\"error\":", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            using (var missing = await http.GetAsync("/e/elsewhere/races/10k"))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+            }
 
             // The timer's corrections, each on the box where it was made (and on the reference): a DQ at the finish,
             // a start read undone at the start. The event's live stream says so.
-            using var http = new HttpClient { BaseAddress = one.BaseAddress };
             using var live = await SseReader.OpenAsync(http, $"/e/{EventId}/events?race=10k");
             var winner = JsonDocument.Parse(one.Get($"api/e/{EventId}/races/10k/results")).RootElement[0].GetProperty("bib").GetString()!;
             var twice = race.First(r => r.Location == "start" && race.Count(o => o.Bib == r.Bib && o.Location == "start") == 2 && Finishes(race, r.Bib)).Bib;
