@@ -1,18 +1,22 @@
 using Edge.Cloud;
 using Edge.Cloud.Boxes;
+using Edge.Cloud.Events;
 using Edge.Cloud.Intake;
 using Microsoft.Extensions.Options;
 
 // Settings beside the program, wherever it is started from.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddBoxIntake();
+builder.AddEvents();
 
 var app = builder.Build();
 app.MapBoxStatus();
+app.MapEvents();
 try
 {
     // Every setting checked before anything starts: a bad one is named, without a stack trace.
     _ = app.Services.GetRequiredService<IOptions<CloudOptions>>().Value;
+    _ = app.Services.GetRequiredService<IOptions<EventOptions>>().Value;
 }
 catch (OptionsValidationException e)
 {

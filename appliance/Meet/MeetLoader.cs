@@ -158,7 +158,8 @@ public static partial class MeetLoader
         _ => null,
     };
 
-    private static byte[] ReadFile(string path)
+    /// <summary>A file of the meet folder, at most <see cref="MaxFileBytes"/>; a missing or unreadable one is a <see cref="MeetException"/>.</summary>
+    public static byte[] ReadFile(string path)
     {
         try
         {
@@ -604,8 +605,11 @@ public static partial class MeetLoader
         return participants;
     }
 
-    /// <summary>meet.json with where each field is, so errors can name the line.</summary>
-    private sealed class JsonFile
+    /// <summary>
+    /// meet.json with where each field is, so errors can name the line. Public for the cloud's event files, which
+    /// sit beside a meet.json and are checked by the same rules (unknown fields, lines, plain words).
+    /// </summary>
+    public sealed class JsonFile
     {
         private readonly string _path;
         private readonly byte[] _bytes;

@@ -6,6 +6,7 @@ public static class ResultsExtensions
     public static IHostApplicationBuilder AddResults(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ResultsService>();
+        builder.Services.AddSingleton<IResultsFeed>(sp => sp.GetRequiredService<ResultsService>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResultsService>());
         return builder;
     }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Edge.Appliance.Meet;
 using Edge.Appliance.Store;
 using Edge.Store;
@@ -14,7 +13,7 @@ namespace Edge.Appliance.Results;
 /// a change notice for live pages. Reads are durable before the engine sees them; nothing here can slow ingest.
 /// </summary>
 public sealed partial class ResultsService(
-    ReadStore store, MeetHost meetHost, IOptions<StoreOptions> storeOptions, TimeProvider time, ILogger<ResultsService> logger) : BackgroundService
+    ReadStore store, MeetHost meetHost, IOptions<StoreOptions> storeOptions, TimeProvider time, ILogger<ResultsService> logger) : BackgroundService, IResultsFeed
 {
     /// <summary>Entries per read while replaying the whole log.</summary>
     private const int ReplayPageSize = 50_000;
@@ -25,8 +24,7 @@ public sealed partial class ResultsService(
     /// <summary>Entries per read while tailing: small batches keep live updates prompt and memory flat during a burst.</summary>
     private const int TailPageSize = 4_096;
 
-    private readonly List<Channel<ResultsChange>> _watchers = [];
-    private readonly Lock _watchersLock = new();
+    private readonly ChangeNotices _notices = new();
     // Built with the service so pages have the meet before the first replay ends; that replay starts from it.
     private ResultsEngine? _fresh = new(meetHost.Current);
     private ResultsSnapshot? _current;
@@ -42,29 +40,7 @@ public sealed partial class ResultsService(
     public (TimeSpan Elapsed, long Entries) LastRebuild { get; private set; }
 
     /// <summary>Every change from now on. A subscriber that falls behind loses the oldest notices, never blocks the engine.</summary>
-    public async IAsyncEnumerable<ResultsChange> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var channel = Channel.CreateBounded<ResultsChange>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        lock (_watchersLock)
-        {
-            _watchers.Add(channel);
-        }
-
-        try
-        {
-            await foreach (var change in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return change;
-            }
-        }
-        finally
-        {
-            lock (_watchersLock)
-            {
-                _watchers.Remove(channel);
-            }
-        }
-    }
+    public IAsyncEnumerable<ResultsChange> WatchAsync(CancellationToken cancellationToken) => _notices.WatchAsync(cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -197,13 +173,7 @@ public sealed partial class ResultsService(
     private void Publish(ResultsEngine engine, ResultsChange change)
     {
         Volatile.Write(ref _current, engine.Snapshot);
-        lock (_watchersLock)
-        {
-            foreach (var watcher in _watchers)
-            {
-                watcher.Writer.TryWrite(change);
-            }
-        }
+        _notices.Publish(change);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Results engine failed; rebuilding from the log")]

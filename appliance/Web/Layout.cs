@@ -95,12 +95,12 @@ public static class Layout
         "var q=new Date(Date.now()+z+y),f=function(x){return(x<10?'0':'')+x};" +
         "e.textContent=f(q.getUTCHours())+':'+f(q.getUTCMinutes())+':'+f(q.getUTCSeconds())}k();setInterval(k,250)})(document,window)";
 
-    /// <summary>The head of a phone page and its header bar.</summary>
-    public static void PhoneHead(Html html, string title, string eventName)
+    /// <summary>The head of a phone page and its header bar, whose link goes to <paramref name="home"/> (the results' home page).</summary>
+    public static void PhoneHead(Html html, string title, string eventName, string home = "/")
     {
         html.Add($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
         html.Add($"<title>{title}</title><style>{new Markup(PhoneStyle)}</style></head><body><span id=\"{BoxAddress.PortalMarker}\"></span>");
-        html.Add($"<header><a href=\"/\">{eventName}</a> <span class=\"s w\">· live results</span></header><main>");
+        html.Add($"<header><a href=\"{home}\">{eventName}</a> <span class=\"s w\">· live results</span></header><main>");
     }
 
     /// <summary>
@@ -125,12 +125,12 @@ public static class Layout
     }
 
     /// <summary>A short page with a message: 400 for nonsense input, 404 for what does not exist.</summary>
-    public static Html Message(string eventName, string title, string message)
+    public static Html Message(string eventName, string title, string message, string home = "/")
     {
         var html = new Html(1024);
         html.Add($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
         html.Add($"<title>{title}</title><style>{new Markup(PhoneStyle)}</style></head><body>");
-        html.Add($"<header><a href=\"/\">{eventName}</a></header><main><h1>{title}</h1><p>{message}</p><p><a href=\"/\">Back to the results home page</a></p></main></body></html>");
+        html.Add($"<header><a href=\"{home}\">{eventName}</a></header><main><h1>{title}</h1><p>{message}</p><p><a href=\"{home}\">Back to the results home page</a></p></main></body></html>");
         return html;
     }
 }

@@ -7,7 +7,8 @@ namespace Edge.Appliance.Web;
 /// <summary>
 /// The pages a runner or spectator opens on a phone: home (event, races, search), race results with filters and
 /// paging, search, a participant's page and the recent finishers. Server-rendered, one column for a 360 px screen,
-/// no external resources, working with JavaScript off and live with it on.
+/// no external resources, working with JavaScript off and live with it on. Each shows the results of the request's
+/// <see cref="ResultsSite"/> and links within it: the box's own at the root, or one cloud event's under <c>/e/{id}</c>.
 /// </summary>
 public static class PhonePages
 {
@@ -22,48 +23,51 @@ public static class PhonePages
         app.MapGet("/search", Search);
         app.MapGet("/participants/{bib}", Participant);
         app.MapGet("/finishers", Finishers);
+        app.MapGet("/events", (HttpContext context) => ResultsSite.Of(context).Live.StreamAsync(context));
         return app;
     }
 
-    private static Task Home(HttpContext context, ResultsService results, PageCache cache)
+    private static Task Home(HttpContext context, PageCache cache)
     {
-        var snapshot = results.Current;
+        var site = ResultsSite.Of(context);
+        var root = site.Base;
+        var snapshot = site.Results.Current;
         var fragment = WebInput.Flag(context.Request, "fragment");
         var home = BoxAddress.Home(context);
-        var page = cache.Get($"home|{home}|{fragment}", snapshot, () =>
+        var page = cache.Get($"home|{root}|{home}|{fragment}", snapshot, () =>
         {
             var html = new Html(8192);
             if (fragment)
             {
-                HomeLive(html, snapshot);
+                HomeLive(html, snapshot, root);
                 return CachedPage.FromHtml(snapshot, html);
             }
 
             var meet = snapshot.Meet;
-            Layout.PhoneHead(html, meet.Event.Name, meet.Event.Name);
+            Layout.PhoneHead(html, meet.Event.Name, meet.Event.Name, site.Home);
             html.Add($"<h1>{meet.Event.Name}</h1>");
             if (meet.Event.Date is { } date)
             {
                 html.Add($"<p class=\"s\">{date.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture)}</p>");
             }
 
-            SearchForm(html, null);
+            SearchForm(html, null, root);
             // An orienteering meet's results come from its own software's exports (Orienteering/).
             if (meet.Orienteering != Orienteering.OrienteeringSettings.None || meet.Races.Count == 0)
             {
-                html.Raw("<p id=\"orienteering\"><a href=\"/o\"><b>Orienteering results</b></a></p>");
+                html.Add($"<p id=\"orienteering\"><a href=\"{root}/o\"><b>Orienteering results</b></a></p>");
             }
 
-            Layout.OpenLive(html, "/", $"/events?v={snapshot.Version}");
-            HomeLive(html, snapshot);
+            Layout.OpenLive(html, site.Home, $"{root}/events?v={snapshot.Version}");
+            HomeLive(html, snapshot, root);
             Layout.CloseLive(html);
-            Layout.PhoneFoot(html, "/", home);
+            Layout.PhoneFoot(html, site.Home, home);
             return CachedPage.FromHtml(snapshot, html);
         });
         return page.WriteAsync(context);
     }
 
-    private static void HomeLive(Html html, ResultsSnapshot snapshot)
+    private static void HomeLive(Html html, ResultsSnapshot snapshot, string root)
     {
         html.Raw("<h2>Races</h2>");
         if (snapshot.Meet.Races.Count == 0)
@@ -75,7 +79,7 @@ public static class PhonePages
         foreach (var race in snapshot.Meet.Races)
         {
             var counts = snapshot.Race(race.Id)?.Counts;
-            html.Add($"<li><a href=\"/races/{Uri.EscapeDataString(race.Id)}\"><b>{race.Name}</b>");
+            html.Add($"<li><a href=\"{root}/races/{Uri.EscapeDataString(race.Id)}\"><b>{race.Name}</b>");
             if (counts is not null)
             {
                 html.Add($"<br><span class=\"s\">{counts.Finished:N0} finished · {counts.StillOut:N0} on course · {counts.Total:N0} entered</span>");
@@ -85,14 +89,16 @@ public static class PhonePages
         }
 
         html.Raw("</ul><h2>Just finished</h2>");
-        FinisherTable(html, snapshot, snapshot.RecentFinishers.Take(HomeFinishers));
-        html.Raw("<p><a href=\"/finishers\">All recent finishers</a></p>");
+        FinisherTable(html, snapshot, snapshot.RecentFinishers.Take(HomeFinishers), root);
+        html.Add($"<p><a href=\"{root}/finishers\">All recent finishers</a></p>");
     }
 
-    private static Task Race(HttpContext context, string id, ResultsService results, PageCache cache)
+    private static Task Race(HttpContext context, string id, PageCache cache)
     {
         id = WebInput.Route(id, "race", WebInput.MaxIdLength);
-        var snapshot = results.Current;
+        var site = ResultsSite.Of(context);
+        var root = site.Base;
+        var snapshot = site.Results.Current;
         var raceResults = snapshot.Race(id) ?? throw new NotFoundException($"There is no race '{id}' at this event.");
         var view = RaceView.Of(raceResults);
         var request = context.Request;
@@ -110,19 +116,19 @@ public static class PhonePages
 
         var home = BoxAddress.Home(context);
         var race = raceResults.Race;
-        var self = $"/races/{Uri.EscapeDataString(race.Id)}";
+        var self = $"{root}/races/{Uri.EscapeDataString(race.Id)}";
         var query = WebInput.Query(("gender", gender), ("division", division), ("page", number > 1 ? number.ToString(CultureInfo.InvariantCulture) : null));
-        var page = cache.Get($"race|{home}|{race.Id}|{query}|{fragment}", raceResults, () =>
+        var page = cache.Get($"race|{root}|{home}|{race.Id}|{query}|{fragment}", raceResults, () =>
         {
             var html = new Html(24_576);
             if (fragment)
             {
-                RaceLive(html, raceResults, rows, gender, division, number, pages, self);
+                RaceLive(html, raceResults, rows, gender, division, number, pages, self, root);
                 return CachedPage.FromHtml(raceResults, html);
             }
 
             var meet = snapshot.Meet;
-            Layout.PhoneHead(html, $"{race.Name} · {meet.Event.Name}", meet.Event.Name);
+            Layout.PhoneHead(html, $"{race.Name} · {meet.Event.Name}", meet.Event.Name, site.Home);
             html.Add($"<h1>{race.Name}</h1><p class=\"s\">");
             if (race.DistanceKm > 0)
             {
@@ -148,8 +154,8 @@ public static class PhonePages
             }
 
             html.Raw("</select><button>Show</button></form>");
-            Layout.OpenLive(html, self + query, $"/events?race={Uri.EscapeDataString(race.Id)}&v={snapshot.Version}");
-            RaceLive(html, raceResults, rows, gender, division, number, pages, self);
+            Layout.OpenLive(html, self + query, $"{root}/events?race={Uri.EscapeDataString(race.Id)}&v={snapshot.Version}");
+            RaceLive(html, raceResults, rows, gender, division, number, pages, self, root);
             Layout.CloseLive(html);
             Layout.PhoneFoot(html, self + query, home);
             return CachedPage.FromHtml(raceResults, html);
@@ -157,7 +163,7 @@ public static class PhonePages
         return page.WriteAsync(context);
     }
 
-    private static void RaceLive(Html html, RaceResults results, RowGroup rows, string? gender, string? division, int number, int pages, string self)
+    private static void RaceLive(Html html, RaceResults results, RowGroup rows, string? gender, string? division, int number, int pages, string self, string root)
     {
         var counts = results.Counts;
         html.Add($"<p class=\"s\">{counts.Finished:N0} finished · {counts.StillOut:N0} on course");
@@ -184,7 +190,7 @@ public static class PhonePages
         foreach (var row in rows.Slice((number - 1) * PageSize, PageSize))
         {
             var place = division is not null ? row.DivisionPlace : gender is not null ? row.GenderPlace : row.Place;
-            html.Add($"<tr><td class=\"r\">{place}</td><td class=\"nm\"><a href=\"/participants/{Uri.EscapeDataString(row.Bib)}\">{row.Name}</a>");
+            html.Add($"<tr><td class=\"r\">{place}</td><td class=\"nm\"><a href=\"{root}/participants/{Uri.EscapeDataString(row.Bib)}\">{row.Name}</a>");
             html.Add($"<span class=\"s\">#{row.Bib}{Detail(row.Division)}</span>{Hometown(row.Participant)}</td>");
             if (row.Status == ParticipantStatus.Finished)
             {
@@ -210,22 +216,24 @@ public static class PhonePages
         }
     }
 
-    private static Task Search(HttpContext context, ResultsService results)
+    private static Task Search(HttpContext context)
     {
         var q = WebInput.Text(context.Request, "q", WebInput.MaxQueryLength);
-        var snapshot = results.Current;
+        var site = ResultsSite.Of(context);
+        var root = site.Base;
+        var snapshot = site.Results.Current;
         var meet = snapshot.Meet;
         if (q is not null && SearchIndex.Of(meet).ExactBib(q) is { } runner && snapshot.ByBib.ContainsKey(runner.Bib))
         {
             // A bib typed in full opens that runner: the fastest way to one's own result.
-            context.Response.Redirect($"/participants/{Uri.EscapeDataString(runner.Bib)}");
+            context.Response.Redirect($"{root}/participants/{Uri.EscapeDataString(runner.Bib)}");
             return Task.CompletedTask;
         }
 
         var html = new Html(16_384);
-        Layout.PhoneHead(html, q is null ? $"Find a runner · {meet.Event.Name}" : $"{q} · {meet.Event.Name}", meet.Event.Name);
+        Layout.PhoneHead(html, q is null ? $"Find a runner · {meet.Event.Name}" : $"{q} · {meet.Event.Name}", meet.Event.Name, site.Home);
         html.Raw("<h1>Find a runner</h1>");
-        SearchForm(html, q);
+        SearchForm(html, q, root);
         if (q is not null)
         {
             var (matches, total) = SearchIndex.Of(meet).Find(q);
@@ -241,7 +249,7 @@ public static class PhonePages
                 {
                     var row = snapshot.ByBib.TryGetValue(p.Bib, out var r) ? r : null;
                     var race = meet.FindRace(p.RaceId)?.Name ?? p.RaceId;
-                    html.Add($"<li><a href=\"/participants/{Uri.EscapeDataString(p.Bib)}\"><b>{p.Name}</b> #{p.Bib}<span class=\"s h\">{race}{Detail(p.Hometown)}</span>");
+                    html.Add($"<li><a href=\"{root}/participants/{Uri.EscapeDataString(p.Bib)}\"><b>{p.Name}</b> #{p.Bib}<span class=\"s h\">{race}{Detail(p.Hometown)}</span>");
                     if (row is { Status: ParticipantStatus.Finished })
                     {
                         var rankedBy = RankedBy(snapshot, row);
@@ -257,16 +265,18 @@ public static class PhonePages
             }
         }
 
-        var self = "/search" + WebInput.Query(("q", q));
+        var self = root + "/search" + WebInput.Query(("q", q));
         Layout.PhoneFoot(html, self, BoxAddress.Home(context));
         var page = CachedPage.FromHtml(snapshot, html);
         return page.WriteAsync(context);
     }
 
-    private static Task Participant(HttpContext context, string bib, ResultsService results, PageCache cache)
+    private static Task Participant(HttpContext context, string bib, PageCache cache)
     {
         bib = WebInput.Route(bib, "bib", WebInput.MaxBibLength);
-        var snapshot = results.Current;
+        var site = ResultsSite.Of(context);
+        var root = site.Base;
+        var snapshot = site.Results.Current;
         if (!snapshot.ByBib.TryGetValue(bib, out var row))
         {
             throw new NotFoundException($"No runner has bib {bib} at this event.");
@@ -275,31 +285,31 @@ public static class PhonePages
         var raceResults = snapshot.Race(row.RaceId)!;
         var fragment = WebInput.Flag(context.Request, "fragment");
         var home = BoxAddress.Home(context);
-        var self = $"/participants/{Uri.EscapeDataString(bib)}";
-        var page = cache.Get($"participant|{home}|{bib}|{fragment}", raceResults, () =>
+        var self = $"{root}/participants/{Uri.EscapeDataString(bib)}";
+        var page = cache.Get($"participant|{root}|{home}|{bib}|{fragment}", raceResults, () =>
         {
             var html = new Html(8192);
             if (fragment)
             {
-                ParticipantLive(html, snapshot, raceResults, row);
+                ParticipantLive(html, snapshot, raceResults, row, root);
                 return CachedPage.FromHtml(raceResults, html);
             }
 
             var meet = snapshot.Meet;
             var p = row.Participant;
-            Layout.PhoneHead(html, $"{p.Name} · {meet.Event.Name}", meet.Event.Name);
+            Layout.PhoneHead(html, $"{p.Name} · {meet.Event.Name}", meet.Event.Name, site.Home);
             html.Add($"<h1>{p.Name}</h1><p class=\"s\">#{p.Bib} · {raceResults.Race.Name}{Detail(row.Division)}{Detail(p.Hometown)}{Detail(p.Team)}</p>");
-            Layout.OpenLive(html, self, $"/events?bib={Uri.EscapeDataString(bib)}&v={snapshot.Version}");
-            ParticipantLive(html, snapshot, raceResults, row);
+            Layout.OpenLive(html, self, $"{root}/events?bib={Uri.EscapeDataString(bib)}&v={snapshot.Version}");
+            ParticipantLive(html, snapshot, raceResults, row, root);
             Layout.CloseLive(html);
-            html.Raw("<p><a href=\"/search\">Find another runner</a></p>");
+            html.Add($"<p><a href=\"{root}/search\">Find another runner</a></p>");
             Layout.PhoneFoot(html, self, home);
             return CachedPage.FromHtml(raceResults, html);
         });
         return page.WriteAsync(context);
     }
 
-    private static void ParticipantLive(Html html, ResultsSnapshot snapshot, RaceResults results, ResultRow row)
+    private static void ParticipantLive(Html html, ResultsSnapshot snapshot, RaceResults results, ResultRow row, string root)
     {
         var meet = snapshot.Meet;
         var race = results.Race;
@@ -372,30 +382,32 @@ public static class PhonePages
 
         var index = FindIndex(view.All, row);
         var page = index < 0 ? 1 : index / PageSize + 1;
-        html.Add($"<p><a href=\"/races/{Uri.EscapeDataString(race.Id)}{(page > 1 ? $"?page={page}" : "")}\">{race.Name} results</a></p>");
+        html.Add($"<p><a href=\"{root}/races/{Uri.EscapeDataString(race.Id)}{(page > 1 ? $"?page={page}" : "")}\">{race.Name} results</a></p>");
     }
 
-    private static Task Finishers(HttpContext context, ResultsService results, PageCache cache)
+    private static Task Finishers(HttpContext context, PageCache cache)
     {
-        var snapshot = results.Current;
+        var site = ResultsSite.Of(context);
+        var root = site.Base;
+        var snapshot = site.Results.Current;
         var fragment = WebInput.Flag(context.Request, "fragment");
         var home = BoxAddress.Home(context);
-        var page = cache.Get($"finishers|{home}|{fragment}", snapshot, () =>
+        var page = cache.Get($"finishers|{root}|{home}|{fragment}", snapshot, () =>
         {
             var html = new Html(16_384);
             if (fragment)
             {
-                FinisherTable(html, snapshot, snapshot.RecentFinishers.Take(MaxFinishers));
+                FinisherTable(html, snapshot, snapshot.RecentFinishers.Take(MaxFinishers), root);
                 return CachedPage.FromHtml(snapshot, html);
             }
 
             var meet = snapshot.Meet;
-            Layout.PhoneHead(html, $"Recent finishers · {meet.Event.Name}", meet.Event.Name);
+            Layout.PhoneHead(html, $"Recent finishers · {meet.Event.Name}", meet.Event.Name, site.Home);
             html.Raw("<h1>Recent finishers</h1>");
-            Layout.OpenLive(html, "/finishers", $"/events?v={snapshot.Version}");
-            FinisherTable(html, snapshot, snapshot.RecentFinishers.Take(MaxFinishers));
+            Layout.OpenLive(html, root + "/finishers", $"{root}/events?v={snapshot.Version}");
+            FinisherTable(html, snapshot, snapshot.RecentFinishers.Take(MaxFinishers), root);
             Layout.CloseLive(html);
-            Layout.PhoneFoot(html, "/finishers", home);
+            Layout.PhoneFoot(html, root + "/finishers", home);
             return CachedPage.FromHtml(snapshot, html);
         });
         return page.WriteAsync(context);
@@ -405,7 +417,7 @@ public static class PhonePages
     /// Finishers of every race, newest first. The time column is headed by the time places go by when all the races
     /// shown rank by the same one; otherwise each row labels its own.
     /// </summary>
-    private static void FinisherTable(Html html, ResultsSnapshot snapshot, IEnumerable<ResultRow> finishers)
+    private static void FinisherTable(Html html, ResultsSnapshot snapshot, IEnumerable<ResultRow> finishers, string root)
     {
         var rows = finishers.Select(row => (Row: row, RankedBy: RankedBy(snapshot, row))).ToList();
         if (rows.Count == 0)
@@ -420,7 +432,7 @@ public static class PhonePages
         {
             var race = snapshot.Meet.FindRace(row.RaceId)?.Name ?? row.RaceId;
             var time = ResultFormat.RankingTime(row, rankedBy);
-            html.Add($"<tr><td class=\"n s\">{(row.FinishMs is { } f ? Clock(f, snapshot.Meet) : "")}</td><td><a href=\"/participants/{Uri.EscapeDataString(row.Bib)}\">{row.Name}</a>");
+            html.Add($"<tr><td class=\"n s\">{(row.FinishMs is { } f ? Clock(f, snapshot.Meet) : "")}</td><td><a href=\"{root}/participants/{Uri.EscapeDataString(row.Bib)}\">{row.Name}</a>");
             // The division never breaks inside ("F 30-/39"): the time column leaves the name column narrow.
             html.Add($"<span class=\"s\">#{row.Bib} · {race}{(row.Division is { } d ? new Markup($" · <span class=\"n\">{Html.Encode(d)}</span>") : new Markup(""))}</span></td><td class=\"r\">");
             html.Add($"{(shared is null ? LabelledTime(time, rankedBy) : ResultFormat.Time(time))}<br><span class=\"s\">{OtherTime(row, rankedBy)}{Line(Ordinal(row.Place))}</span></td></tr>");
@@ -429,8 +441,8 @@ public static class PhonePages
         html.Raw("</tbody></table>");
     }
 
-    private static void SearchForm(Html html, string? q) =>
-        html.Add($"<form action=\"/search\" method=\"get\" role=\"search\"><input type=\"search\" name=\"q\" value=\"{q}\" placeholder=\"Bib or name\" aria-label=\"Bib or name\" maxlength=\"{WebInput.MaxQueryLength}\" autocomplete=\"off\"><button>Search</button></form>");
+    private static void SearchForm(Html html, string? q, string root) =>
+        html.Add($"<form action=\"{root}/search\" method=\"get\" role=\"search\"><input type=\"search\" name=\"q\" value=\"{q}\" placeholder=\"Bib or name\" aria-label=\"Bib or name\" maxlength=\"{WebInput.MaxQueryLength}\" autocomplete=\"off\"><button>Search</button></form>");
 
     private static int FindIndex(RowGroup rows, ResultRow row)
     {

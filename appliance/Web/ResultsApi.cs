@@ -19,21 +19,30 @@ public static class ResultsApi
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The box's API, under <c>/api</c>.</summary>
     public static IEndpointRouteBuilder MapResultsApi(this IEndpointRouteBuilder app)
     {
-        // The handlers that write cached bytes say what they answer, for the API description (ApiDocs).
-        app.MapGet("/api/races", Races).Produces<List<RaceJson>>(contentType: JsonType);
-        app.MapGet("/api/races/{id}/results", RaceResults).Produces<List<ResultJson>>(contentType: JsonType).Produces(StatusCodes.Status404NotFound);
-        app.MapGet("/api/participants", Participants).Produces<List<ParticipantJson>>(contentType: JsonType);
-        app.MapGet("/api/participants/{bib}", ParticipantByBib).Produces<ResultJson>(contentType: JsonType).Produces(StatusCodes.Status404NotFound);
-        app.MapGet("/api/unknown-tags", UnknownTags).Produces<UnknownTagsJson>(contentType: JsonType);
+        app.MapGroup("/api").MapResultsRoutes();
         return app;
     }
 
-    private static Task Races(HttpContext context, ResultsService results, PageCache cache)
+    /// <summary>The API's routes on a group: the box's <c>/api</c>, or in the cloud one event's <c>/api/e/{eventId}</c>.</summary>
+    public static RouteGroupBuilder MapResultsRoutes(this RouteGroupBuilder api)
     {
-        var snapshot = results.Current;
-        var page = cache.Get("api|races", snapshot, () => JsonPage(snapshot, snapshot.Meet.Races.Select(race =>
+        // The handlers that write cached bytes say what they answer, for the API description (ApiDocs).
+        api.MapGet("/races", Races).Produces<List<RaceJson>>(contentType: JsonType);
+        api.MapGet("/races/{id}/results", RaceResults).Produces<List<ResultJson>>(contentType: JsonType).Produces(StatusCodes.Status404NotFound);
+        api.MapGet("/participants", Participants).Produces<List<ParticipantJson>>(contentType: JsonType);
+        api.MapGet("/participants/{bib}", ParticipantByBib).Produces<ResultJson>(contentType: JsonType).Produces(StatusCodes.Status404NotFound);
+        api.MapGet("/unknown-tags", UnknownTags).Produces<UnknownTagsJson>(contentType: JsonType);
+        return api;
+    }
+
+    private static Task Races(HttpContext context, PageCache cache)
+    {
+        var site = ResultsSite.Of(context);
+        var snapshot = site.Results.Current;
+        var page = cache.Get($"api|{site.Base}|races", snapshot, () => JsonPage(snapshot, snapshot.Meet.Races.Select(race =>
         {
             var r = snapshot.Race(race.Id);
             var c = r?.Counts ?? new RaceCounts(0, 0, 0, 0, 0, 0);
@@ -46,17 +55,18 @@ public static class ResultsApi
         return page.WriteAsync(context);
     }
 
-    private static Task RaceResults(HttpContext context, string id, ResultsService results, PageCache cache)
+    private static Task RaceResults(HttpContext context, string id, PageCache cache)
     {
         id = WebInput.Route(id, "race", WebInput.MaxIdLength);
-        var snapshot = results.Current;
+        var site = ResultsSite.Of(context);
+        var snapshot = site.Results.Current;
         var raceResults = snapshot.Race(id) ?? throw new NotFoundException($"There is no race '{id}'.");
         var request = context.Request;
         var gender = WebInput.Text(request, "gender", 8)?.ToUpperInvariant();
         var division = WebInput.Text(request, "division", 40);
         var offset = (int)Math.Min(WebInput.Long(request, "offset") ?? 0, int.MaxValue);
         var limit = WebInput.Number(request, "limit", MaxLimit, MaxLimit);
-        var key = $"api|results|{raceResults.Race.Id}|{gender}|{division}|{offset}|{limit}";
+        var key = $"api|{site.Base}|results|{raceResults.Race.Id}|{gender}|{division}|{offset}|{limit}";
         var page = cache.Get(key, raceResults, () =>
         {
             var rows = RaceView.Of(raceResults).Select(gender, division);
@@ -66,29 +76,31 @@ public static class ResultsApi
         return page.WriteAsync(context);
     }
 
-    private static Task Participants(HttpContext context, ResultsService results, PageCache cache)
+    private static Task Participants(HttpContext context, PageCache cache)
     {
-        var snapshot = results.Current;
-        var page = cache.Get("api|participants", snapshot, () => JsonPage(snapshot, snapshot.Meet.Participants.Select(p => new ParticipantJson(
+        var site = ResultsSite.Of(context);
+        var snapshot = site.Results.Current;
+        var page = cache.Get($"api|{site.Base}|participants", snapshot, () => JsonPage(snapshot, snapshot.Meet.Participants.Select(p => new ParticipantJson(
             p.Bib, p.FirstName, p.LastName, p.Gender, p.Age, p.RaceId, p.City, p.State, p.Team,
             ResultFormat.Status(snapshot.ByBib.TryGetValue(p.Bib, out var row) ? row.Status : ParticipantStatus.Registered))).ToList()));
         return page.WriteAsync(context);
     }
 
     /// <summary>Tags read at the box that nobody in the roster carries: a mistyped chip, a day-of entry, a bib swap to record.</summary>
-    private static Task UnknownTags(HttpContext context, ResultsService results, PageCache cache)
+    private static Task UnknownTags(HttpContext context, PageCache cache)
     {
-        var snapshot = results.Current;
-        var page = cache.Get("api|unknown", snapshot, () => JsonPage(snapshot, new UnknownTagsJson(
+        var site = ResultsSite.Of(context);
+        var snapshot = site.Results.Current;
+        var page = cache.Get($"api|{site.Base}|unknown", snapshot, () => JsonPage(snapshot, new UnknownTagsJson(
             snapshot.UnknownTagCount,
             [.. snapshot.UnknownTags.Select(u => new UnknownTagJson(u.Tag, u.Reads, u.LastLocation, Clock(u.LastAtMs, snapshot.Meet.Event.TimeZone)))])));
         return page.WriteAsync(context);
     }
 
-    private static IResult ParticipantByBib(string bib, ResultsService results)
+    private static IResult ParticipantByBib(HttpContext context, string bib)
     {
         bib = WebInput.Route(bib, "bib", WebInput.MaxBibLength);
-        var snapshot = results.Current;
+        var snapshot = ResultsSite.Of(context).Results.Current;
         if (!snapshot.ByBib.TryGetValue(bib, out var row))
         {
             throw new NotFoundException($"No participant has bib '{bib}'.");

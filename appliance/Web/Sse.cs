@@ -13,7 +13,7 @@ namespace Edge.Appliance.Web;
 /// but intermediate refreshes, and the engine is never held up by a phone.
 /// </summary>
 public sealed partial class LiveUpdates(
-    ResultsService results, IOptions<WebOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<LiveUpdates> logger) : BackgroundService
+    IResultsFeed results, IOptions<WebOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<LiveUpdates> logger) : BackgroundService
 {
     private readonly Lock _lock = new();
 

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text.Json;
-using Edge.Appliance.Meet;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +16,7 @@ public static class WebExtensions
         builder.Services.AddSingleton<CaptivePortal>();
         builder.Services.AddSingleton<LiveUpdates>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveUpdates>());
+        builder.Services.AddSingleton<IResultsSites, BoxResultsSite>();
         builder.Services.AddSingleton<ScreenStreams>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ScreenStreams>());
         // Phones on a crowded hotspot: every byte counts, and the Pi has little CPU to spare, so gzip at its fastest.
@@ -37,18 +37,19 @@ public static class WebExtensions
         app.UseErrorAnswers();
         app.UseMiddleware<CaptivePortal>();
         app.UseResponseCompression();
-        app.Use(AnswerBadInput);
+        app.UseBadInputAnswers();
         app.MapPhonePages();
         app.MapResultsApi();
         app.MapDisplays();
         app.MapExports();
         app.MapWifiSign();
         app.MapApiDocs();
-        app.MapGet("/events", (HttpContext context, LiveUpdates live) => live.StreamAsync(context));
         return app;
     }
 
     /// <summary>Nonsense input is answered 400 and what does not exist 404, each with a message that says which; never 500.</summary>
+    public static IApplicationBuilder UseBadInputAnswers(this IApplicationBuilder app) => app.Use(AnswerBadInput);
+
     private static async Task AnswerBadInput(HttpContext context, RequestDelegate next)
     {
         int status;
@@ -81,9 +82,11 @@ public static class WebExtensions
             return;
         }
 
-        var eventName = context.RequestServices.GetRequiredService<MeetHost>().Current.Event.Name;
+        // The page belongs to the results the request was for: the box's, or (in the cloud) one event's.
+        var site = context.RequestServices.GetRequiredService<IResultsSites>().Find(context);
+        var eventName = site?.Results.Current.Meet.Event.Name ?? "Results";
         var title = status == StatusCodes.Status400BadRequest ? "That request makes no sense" : "Not found";
         response.ContentType = "text/html; charset=utf-8";
-        await response.WriteAsync(Layout.Message(eventName, title, message).ToString(), context.RequestAborted).ConfigureAwait(false);
+        await response.WriteAsync(Layout.Message(eventName, title, message, site?.Home ?? "/").ToString(), context.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -26,6 +26,7 @@ var benchmarks = new Dictionary<string, Func<Task>>
     ["sync-memory-mqttnet"] = () => SyncBenchmarks.Memory("mqttnet"),
     ["sync-ingest"] = SyncBenchmarks.Ingest,
     ["cloud"] = CloudBenchmarks.Run,
+    ["cloud-results"] = EventBenchmarks.Run,
     ["orienteering-parse"] = OrienteeringBenchmarks.Parse,
     ["orienteering-import"] = OrienteeringBenchmarks.Import,
     ["pi"] = PiBenchmarks.Envelope,

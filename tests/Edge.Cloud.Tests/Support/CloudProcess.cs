@@ -27,6 +27,7 @@ public sealed class CloudProcess : IDisposable
     public int HttpPort { get; }
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}/");
     public bool HasExited => _process?.HasExited ?? true;
+    public int Pid => _process?.Id ?? 0;
 
     public static string CloudPath
     {
