@@ -182,7 +182,7 @@ public sealed partial class EventCatalog(
             _ = StopAsync(renamed);
         }
 
-        var results = new EventResults(definition, database, _options.EventPollInterval, time, logs.CreateLogger<EventResults>());
+        var results = new EventResults(definition, database, _options.EventPollInterval, time, logs.CreateLogger<EventResults>(), _options.EventPostInterval);
         results.Start();
         if (_feeds.ContainsKey(definition.Id))
         {

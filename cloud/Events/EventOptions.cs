@@ -15,12 +15,16 @@ public sealed class EventOptions
     /// <summary>How often the events folder is looked at for new, changed and removed events.</summary>
     public TimeSpan EventScanInterval { get; set; }
 
+    /// <summary>How often an event whose meet.json has a <c>runsignup</c> section looks whether a post is due.</summary>
+    public TimeSpan EventPostInterval { get; set; }
+
     public IEnumerable<string> Problems()
     {
         foreach (var (name, value, min, max) in new[]
                  {
                      (nameof(EventPollInterval), EventPollInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1)),
                      (nameof(EventScanInterval), EventScanInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)),
+                     (nameof(EventPostInterval), EventPostInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)),
                  })
         {
             if (value < min || value > max)

@@ -34,7 +34,7 @@ public static class EventPages
                 definition.Id, definition.Name, definition.Folder, feed.Site.Home, snapshot.Meet.Key,
                 [.. boxes.Select(b => new EventBoxJson(b.Box.Device, b.Box.Meet, b.Epoch, b.ReadTo, b.LandedTo))],
                 entries, sameReads, voidsOfNothing, snapshot.Version, results.Ready.IsCompleted,
-                (long)results.LastRebuild.Elapsed.TotalMilliseconds, results.LastRebuild.Entries, results.Problem);
+                (long)results.LastRebuild.Elapsed.TotalMilliseconds, results.LastRebuild.Entries, results.Problem, results.Posting.Status);
         })],
         [.. catalog.Problems.Select(p => new EventProblemJson(p.Folder, p.Problem, p.Since))]);
 
@@ -73,7 +73,8 @@ public static class EventPages
     /// </summary>
     public sealed record EventJson(
         string Id, string Name, string Folder, string Url, string Meet, IReadOnlyList<EventBoxJson> Boxes, long Entries, long SameReads,
-        long VoidsOfNothing, long Version, bool Ready, long RebuildMs, long RebuildEntries, string? Problem);
+        long VoidsOfNothing, long Version, bool Ready, long RebuildMs, long RebuildEntries, string? Problem,
+        Edge.Appliance.Online.RunSignUpPostingStatus RunSignUp);
 
     public sealed record EventBoxJson(string Device, string Meet, int Epoch, long ReadTo, long LandedTo);
 

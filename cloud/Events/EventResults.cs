@@ -26,8 +26,9 @@ public sealed partial class EventResults : IAsyncDisposable
     private ResultsSnapshot _current;
     private State _state;
     private bool _databaseAway;
+    private int _disposed;
 
-    public EventResults(CloudEvent definition, NpgsqlDataSource database, TimeSpan poll, TimeProvider time, ILogger log)
+    public EventResults(CloudEvent definition, NpgsqlDataSource database, TimeSpan poll, TimeProvider time, ILogger log, TimeSpan? postEvery = null)
     {
         Definition = definition;
         _database = database;
@@ -36,7 +37,11 @@ public sealed partial class EventResults : IAsyncDisposable
         _log = log;
         _state = new State(definition, database);
         _current = _state.Engine.Snapshot;
+        Posting = new EventPosting(this, database, postEvery ?? TimeSpan.FromSeconds(5), time, log);
     }
+
+    /// <summary>The event's results posted to RunSignUp (meet.json <c>runsignup</c>), by one instance at a time.</summary>
+    public EventPosting Posting { get; }
 
     public CloudEvent Definition { get; }
 
@@ -65,7 +70,11 @@ public sealed partial class EventResults : IAsyncDisposable
         }
     }
 
-    public void Start() => _running = RunAsync(_stop.Token);
+    public void Start()
+    {
+        _running = RunAsync(_stop.Token);
+        Posting.Start();
+    }
 
     private async Task RunAsync(CancellationToken stop)
     {
@@ -152,6 +161,12 @@ public sealed partial class EventResults : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await Posting.DisposeAsync().ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         await _running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
