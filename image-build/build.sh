@@ -146,8 +146,13 @@ else
   # The Pi's firmware files, its config.txt and cmdline.txt, kernel, initrd and device trees, as raspi-firmware put them.
   cp -a "$root/boot/firmware/." "$boot/"
   rm -rf "${root:?}/boot/firmware/"*
-  # The EFI stub boots an uncompressed Image (qemu's virt machine and other UEFI arm64 boards).
-  zcat "$root/boot/vmlinuz-$kver" > "$boot/vmlinuz"
+  # The EFI stub boots an uncompressed Image (qemu's virt machine and other UEFI arm64 boards); Debian's arm64
+  # vmlinuz is one already in some kernel builds and gzipped in others: look at its first bytes.
+  if [ "$(head -c 2 "$root/boot/vmlinuz-$kver" | od -An -tx1 | tr -d ' ')" = 1f8b ]; then
+    zcat "$root/boot/vmlinuz-$kver" > "$boot/vmlinuz"
+  else
+    cp "$root/boot/vmlinuz-$kver" "$boot/vmlinuz"
+  fi
   console="console=ttyAMA0,115200 console=tty1"
 fi
 cp "$root/boot/initrd.img-$kver" "$boot/initrd.img"

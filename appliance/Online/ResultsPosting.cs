@@ -69,6 +69,7 @@ public sealed class RunSignUpPoster(TimeProvider time, ILogger log, bool leaveTo
     private DateTimeOffset? _lastAttempt;
     private DateTimeOffset? _lastPosted;
     private long _lastAttemptTicks;
+    private long _countedVersion = -1;
     private string? _lastProblem;
     private volatile RunSignUpPostingStatus _status = RunSignUpPostingStatus.Off;
 
@@ -95,15 +96,25 @@ public sealed class RunSignUpPoster(TimeProvider time, ILogger log, bool leaveTo
             _meetKey = meet.Key;
             _posted.Clear();
             _lastAttemptTicks = 0;
+            _countedVersion = -1;
+        }
+
+        if (_lastAttemptTicks != 0 && time.GetElapsedTime(_lastAttemptTicks) < settings.Every)
+        {
+            // Not due: the waiting count is brought up to date only when the results changed (a 10,000-runner race
+            // is not compared every few seconds for nothing).
+            if (snapshot.Version != _countedVersion)
+            {
+                _countedVersion = snapshot.Version;
+                _status = _status with { RowsPending = Changed(snapshot, settings).Sum(c => c.Rows.Count) };
+            }
+
+            return;
         }
 
         var changed = Changed(snapshot, settings);
         var pending = changed.Sum(c => c.Rows.Count);
-        if (_lastAttemptTicks != 0 && time.GetElapsedTime(_lastAttemptTicks) < settings.Every)
-        {
-            _status = _status with { RowsPending = pending };
-            return;
-        }
+        _countedVersion = snapshot.Version;
 
         if (pending == 0)
         {
