@@ -43,8 +43,11 @@ public static partial class ParticipantsFile
         SyncFolder(folder);
     }
 
-    /// <summary>Flushes a folder's entries; only Linux needs it (there a rename is durable once its folder is flushed).</summary>
-    private static void SyncFolder(string path)
+    /// <summary>
+    /// Flushes a folder's entries; only Linux needs it (there a rename is durable once its folder is flushed). Shared:
+    /// edge-provision's own durable writes (provisioning/DurableFiles.cs) call it too.
+    /// </summary>
+    public static void SyncFolder(string path)
     {
         if (!OperatingSystem.IsLinux())
         {
