@@ -26,7 +26,7 @@ public static class ScreensPage
         return admin;
     }
 
-    private static IResult Page(HttpContext context, ScreenDesigns designs, ResultsService results)
+    private static IResult Page(HttpContext context, ScreenDesigns designs, ResultsService results, Orienteering.OrienteeringResults orienteering)
     {
         var set = designs.Current;
         var meet = results.Current.Meet;
@@ -83,7 +83,7 @@ public static class ScreensPage
         if (timer)
         {
             var editing = context.Request.Query["edit"].ToString() is { Length: > 0 and <= ScreenJson.MaxId } e && set.Templates.TryGetValue(e, out var found) ? found : null;
-            TemplateForm(html, context, editing, templates, meet);
+            TemplateForm(html, context, editing, templates, meet, orienteering.Current);
             html.Add($"<div class=\"card\"><h3>Template as JSON</h3><form method=\"post\" action=\"/admin/screens/json\">{ConsoleLayout.Token(context)}");
             html.Add($"<label>JSON (fields: id, name, layout, races, fields, textSize, colours, rowsPerPage, secondsPerPage, message, logo, sponsor, parts)<textarea name=\"json\" rows=\"6\" maxlength=\"{ScreenJson.MaxBytes}\" required></textarea></label><button>Save template</button></form></div>");
             html.Add($"<div class=\"card\"><h3>Meet folder</h3><p class=\"s\">Writes {ScreenDesigns.FileName} into the meet folder, so these templates and displays travel with the meet (and a next meet can start from them). Nothing is written there otherwise.</p>");
@@ -104,7 +104,7 @@ public static class ScreensPage
         html.Raw("</select></label>");
     }
 
-    private static void TemplateForm(Html html, HttpContext context, DisplayTemplate? t, IReadOnlyList<DisplayTemplate> templates, Meet.Meet meet)
+    private static void TemplateForm(Html html, HttpContext context, DisplayTemplate? t, IReadOnlyList<DisplayTemplate> templates, Meet.Meet meet, Orienteering.OrienteeringState orienteering)
     {
         var v = t ?? DisplayTemplate.Default("", "", ScreenLayout.Finish);
         html.Add($"<div class=\"card\" id=\"edit\"><h3>{(t is null ? "New template" : "Edit " + t.Name)}</h3><form method=\"post\" action=\"/admin/screens/template\">{ConsoleLayout.Token(context)}");
@@ -119,6 +119,16 @@ public static class ScreensPage
         foreach (var race in meet.Races)
         {
             html.Add($"<label><input type=\"checkbox\" name=\"races\" value=\"{race.Id}\"{new Markup(v.Races.Contains(race.Id) ? " checked" : "")}> {race.Name}</label>");
+        }
+
+        // The orienteering layouts name classes and team classes instead: those of the results shown now.
+        if (orienteering.Scored is { } scored)
+        {
+            html.Raw("</div><p class=\"s\">Classes, for the orienteering and radio layouts (none ticked: all)</p><div class=\"row\">");
+            foreach (var key in scored.Classes.Select(c => c.Key).Concat(scored.Teams.Select(t => t.Team.Id)).Where(Screens.ScreenJson.IsClassKey))
+            {
+                html.Add($"<label><input type=\"checkbox\" name=\"races\" value=\"{key}\"{new Markup(v.Races.Contains(key) ? " checked" : "")}> {key}</label>");
+            }
         }
 
         html.Add($"</div><label>Fields, in order ({string.Join(", ", DisplayTemplate.KnownFields)})<input name=\"fields\" value=\"{string.Join(", ", v.Fields)}\" required></label>");

@@ -140,6 +140,10 @@ public enum DisplayKind
     OnCourse,
     /// <summary>Runners approaching the finish and finishers as they cross, with hometown and division place.</summary>
     Announcer,
+    /// <summary>An orienteering meet's results, pages cycling through its classes and team classes.</summary>
+    Orienteering,
+    /// <summary>An orienteering meet's radio controls: the latest passings and the last finishers.</summary>
+    Radio,
 }
 
 /// <summary>A screen at a shareable, unguessable URL <c>/d/{id}</c>.</summary>

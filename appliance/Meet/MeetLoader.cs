@@ -463,9 +463,16 @@ public static partial class MeetLoader
                 "leaderboard" => DisplayKind.Leaderboard,
                 "onCourse" => DisplayKind.OnCourse,
                 "announcer" => DisplayKind.Announcer,
-                var other => throw json.Error($"{at}.kind", $"'{other}' must be \"finish\", \"leaderboard\", \"onCourse\" or \"announcer\""),
+                "orienteering" => DisplayKind.Orienteering,
+                "radio" => DisplayKind.Radio,
+                var other => throw json.Error($"{at}.kind", $"'{other}' must be \"finish\", \"leaderboard\", \"onCourse\", \"announcer\", \"orienteering\" or \"radio\""),
             };
             var race = json.OptionalString(d, "race", $"{at}.race");
+            if (race is not null && kind is DisplayKind.Orienteering or DisplayKind.Radio)
+            {
+                throw json.Error($"{at}.race", "an orienteering screen shows every class; a display template (displays.json or the console's Screens page) picks classes");
+            }
+
             if (race is not null && !races.Any(r => string.Equals(r.Id, race, StringComparison.OrdinalIgnoreCase)))
             {
                 throw json.Error($"{at}.race", $"no race has id '{race}'");

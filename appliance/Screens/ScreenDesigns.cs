@@ -190,6 +190,8 @@ public sealed partial class ScreenDesigns(ReadStore store, MeetHost meetHost, IO
                     DisplayKind.Leaderboard => ScreenLayout.Leaderboard,
                     DisplayKind.OnCourse => ScreenLayout.OnCourse,
                     DisplayKind.Announcer => ScreenLayout.Announcer,
+                    DisplayKind.Orienteering => ScreenLayout.Orienteering,
+                    DisplayKind.Radio => ScreenLayout.Radio,
                     _ => ScreenLayout.Finish,
                 };
                 templates[d.Id] = DisplayTemplate.Default(d.Id, d.Title, layout) with { Races = d.RaceId is { } r ? [r] : [], BuiltIn = true };

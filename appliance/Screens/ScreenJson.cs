@@ -43,6 +43,10 @@ public static class ScreenJson
     /// <summary>An id as templates, displays and media have them: 1 to 64 letters, digits, '-' or '_'.</summary>
     public static bool IsId(string text) => text.Length is > 0 and <= MaxId && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
+    /// <summary>An orienteering class's key as a template names it: printable, without surrounding spaces, up to 64 characters.</summary>
+    public static bool IsClassKey(string text) =>
+        text.Length is > 0 and <= 64 && text.Trim().Length == text.Length && !text.Any(char.IsControl);
+
     /// <summary>Reads one template; null when the entry revokes it.</summary>
     public static DisplayTemplate? ReadTemplate(string json) => Parse(json, ReadTemplate);
 
@@ -146,7 +150,11 @@ public static class ScreenJson
         }
 
         var layout = Layout(Text(e, "layout", 20, required: true));
-        var races = Array(e, "races").Select(r => r.ValueKind == JsonValueKind.String && r.GetString() is { } s && IsId(s) ? s : throw new ScreenDesignException("A race is named by its id from meet.json.")).ToList();
+        // The orienteering layouts name classes (OE's "H21 Elite" has a space) and team class ids instead of races.
+        var orienteering = layout is ScreenLayout.Orienteering or ScreenLayout.Radio;
+        var races = Array(e, "races").Select(r => r.ValueKind == JsonValueKind.String && r.GetString() is { } s && (orienteering ? IsClassKey(s) : IsId(s))
+            ? s
+            : throw new ScreenDesignException(orienteering ? "A class is named by its short name or name, up to 64 characters." : "A race is named by its id from meet.json.")).ToList();
         if (races.Count > MaxRaces)
         {
             throw new ScreenDesignException($"A template shows at most {MaxRaces} races.");

@@ -17,6 +17,10 @@ public enum ScreenLayout
     Message,
     /// <summary>Two other templates side by side.</summary>
     Split,
+    /// <summary>An orienteering meet's results: pages cycling through its classes and team classes.</summary>
+    Orienteering,
+    /// <summary>An orienteering meet's announcer: the latest passings at radio controls and the last finishers, with a clock.</summary>
+    Radio,
 }
 
 /// <summary>A screen's colours as <c>#rrggbb</c>; the default is white on black, the contrast that reads in sunlight.</summary>
@@ -28,7 +32,9 @@ public sealed record ScreenColours(string Foreground, string Background, string 
 /// <summary>
 /// A saved design for a screen. <see cref="Fields"/> are columns from <see cref="DisplayTemplate.KnownFields"/> in
 /// the order shown; <see cref="TextSize"/> is a percentage of the standard type; <see cref="Parts"/> names the two
-/// templates a <see cref="ScreenLayout.Split"/> shows. <see cref="Logo"/> and <see cref="Sponsor"/> are media ids
+/// templates a <see cref="ScreenLayout.Split"/> shows. For the orienteering layouts (<see cref="ScreenLayout.Orienteering"/>,
+/// <see cref="ScreenLayout.Radio"/>) <see cref="Races"/> names classes (their key: ShortName, else Name) and team
+/// class ids instead of races, and <see cref="Fields"/> does not apply. <see cref="Logo"/> and <see cref="Sponsor"/> are media ids
 /// served at <c>/media/{id}.png</c>.
 /// </summary>
 public sealed record DisplayTemplate(
@@ -58,6 +64,9 @@ public sealed record DisplayTemplate(
 
     /// <summary>True for a template made from meet.json's <c>displays</c>: changed in the meet folder, not the console.</summary>
     public bool BuiltIn { get; init; }
+
+    /// <summary>True for the layouts that show an orienteering meet's imported results rather than races.</summary>
+    public bool ShowsOrienteering => Layout is ScreenLayout.Orienteering or ScreenLayout.Radio;
 
     public static DisplayTemplate Default(string id, string name, ScreenLayout layout) =>
         new(id, name, layout, [], DefaultFields, DefaultTextSize, ScreenColours.HighContrast, DefaultRows, DefaultSeconds, "", null, null, []);

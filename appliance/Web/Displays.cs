@@ -1,5 +1,6 @@
 using System.Globalization;
 using Edge.Appliance.Meet;
+using Edge.Appliance.Orienteering;
 using Edge.Appliance.Results;
 using Edge.Appliance.Screens;
 using Microsoft.Extensions.Options;
@@ -37,10 +38,11 @@ public static class Displays
         return app;
     }
 
-    private static Task Display(HttpContext context, string id, ResultsService results, ScreenDesigns designs, PageCache cache, IOptions<WebOptions> options, TimeProvider time)
+    private static Task Display(
+        HttpContext context, string id, ResultsService results, OrienteeringResults orienteering, ScreenDesigns designs, PageCache cache, IOptions<WebOptions> options, TimeProvider time)
     {
         id = WebInput.Route(id, "display", WebInput.MaxIdLength);
-        var snapshot = results.Current;
+        var snapshot = new ScreenSources(results.Current, orienteering.Current);
         var set = designs.Current;
         var (display, template) = set.Find(id) ?? throw new NotFoundException("There is no display with that address.");
         var number = WebInput.Number(context.Request, "page", 1, 1000);
@@ -58,9 +60,9 @@ public static class Displays
         // A whole announcer page carries its clock's time in the markup, so it is made for each request.
         var page = fragment
             ? Fragment(snapshot, set, display, template, race, number, cycle, now, cache)
-            : template.Layout is ScreenLayout.Announcer or ScreenLayout.Split
+            : template.Layout is ScreenLayout.Announcer or ScreenLayout.Radio or ScreenLayout.Split
                 ? Render(snapshot, shown, number, fragment, now)
-                : cache.Get($"display|{id}|{set.Version}|{race}|{number}", snapshot, () => Render(snapshot, shown, number, fragment, now));
+                : cache.Get($"display|{id}|{set.Version}|{race}|{number}{snapshot.KeyOf(template, set)}", snapshot.DependencyOf(template, set), () => Render(snapshot, shown, number, fragment, now));
         return page.WriteAsync(context);
     }
 
@@ -69,8 +71,8 @@ public static class Displays
     /// screen showing one template shares one render per results snapshot.
     /// </summary>
     public static CachedPage Fragment(
-        ResultsSnapshot snapshot, ScreenSet set, ScreenDisplay display, DisplayTemplate template, string? race, int number, TimeSpan cycle, DateTimeOffset now, PageCache cache) =>
-        cache.Get($"display-fragment|{template.Id}|{set.Version}|{race}|{number}", snapshot,
+        ScreenSources snapshot, ScreenSet set, ScreenDisplay display, DisplayTemplate template, string? race, int number, TimeSpan cycle, DateTimeOffset now, PageCache cache) =>
+        cache.Get($"display-fragment|{template.Id}|{set.Version}|{race}|{number}{snapshot.KeyOf(template, set)}", snapshot.DependencyOf(template, set),
             () => Render(snapshot, new Shown(display, template, set, race, cycle), number, fragment: true, now));
 
     /// <summary>
@@ -104,9 +106,9 @@ public static class Displays
     /// </summary>
     public static int TextSize(DisplayTemplate template) => template.Layout switch
     {
-        ScreenLayout.Finish or ScreenLayout.Leaderboard or ScreenLayout.Slideshow or ScreenLayout.OnCourse =>
+        ScreenLayout.Finish or ScreenLayout.Leaderboard or ScreenLayout.Slideshow or ScreenLayout.OnCourse or ScreenLayout.Orienteering =>
             Math.Min(template.TextSize, DisplayTemplate.DefaultTextSize * DisplayTemplate.DefaultRows / Math.Max(1, template.RowsPerPage)),
-        ScreenLayout.Announcer or ScreenLayout.Split => Math.Min(template.TextSize, DisplayTemplate.DefaultTextSize),
+        ScreenLayout.Announcer or ScreenLayout.Radio or ScreenLayout.Split => Math.Min(template.TextSize, DisplayTemplate.DefaultTextSize),
         // A message's type already shrinks as it grows (Body): a larger size is for a few words.
         _ => Math.Min(template.TextSize, template.Message.Length <= 60 ? 250 : template.Message.Length <= 120 ? 150 : DisplayTemplate.DefaultTextSize),
     };
@@ -122,8 +124,9 @@ public static class Displays
         public bool Pinned { get; init; }
     }
 
-    private static CachedPage Render(ResultsSnapshot snapshot, Shown shown, int number, bool fragment, DateTimeOffset now)
+    private static CachedPage Render(ScreenSources sources, Shown shown, int number, bool fragment, DateTimeOffset now)
     {
+        var snapshot = sources.Results;
         var template = shown.Template;
         var live = new Html(8192);
         if (template.Logo is { } logo)
@@ -131,18 +134,18 @@ public static class Displays
             live.Add($"<img class=\"logo\" src=\"/media/{logo}.png\" alt=\"\">");
         }
 
-        var races = Races(snapshot, template, shown.RaceFilter);
         var pages = template.Layout == ScreenLayout.Split
-            ? Split(live, snapshot, shown, races, ref number, now, stamp: !fragment)
-            : Body(live, snapshot, template, template.Name, races, shown.RaceFilter, ref number, now, stamp: !fragment);
+            ? Split(live, sources, shown, ref number, now, stamp: !fragment)
+            : Body(live, sources, template, template.Name, shown.RaceFilter, ref number, now, stamp: !fragment);
         if (template.Sponsor is { } sponsor)
         {
             live.Add($"<img class=\"sponsor\" src=\"/media/{sponsor}.png\" alt=\"\">");
         }
 
+        var dependency = sources.DependencyOf(template, shown.Designs);
         if (fragment)
         {
-            return CachedPage.FromHtml(snapshot, live, pages);
+            return CachedPage.FromHtml(dependency, live, pages);
         }
 
         var display = shown.Display;
@@ -150,7 +153,7 @@ public static class Displays
         var query = WebInput.Query(("race", shown.RaceFilter));
         var self = $"/d/{Uri.EscapeDataString(display.Id)}{query}";
         var seconds = Math.Max(1, (int)Math.Ceiling(shown.Cycle.TotalSeconds));
-        var refresh = pages > 1 || template.Layout is ScreenLayout.Leaderboard or ScreenLayout.Slideshow
+        var refresh = pages > 1 || template.Layout is ScreenLayout.Leaderboard or ScreenLayout.Slideshow or ScreenLayout.Orienteering
             ? $"{seconds};url={self}{(query.Length == 0 ? '?' : '&')}page={number % Math.Max(1, pages) + 1}"
             : "10";
         html.Add($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
@@ -162,7 +165,7 @@ public static class Displays
         html.Add($"<div id=\"live\" data-events=\"{events}\"{new Markup(paging)}>");
         html.Raw(live.ToString());
         html.Add($"</div><p id=\"off\" hidden>Offline</p><script>{new Markup(Layout.ScreenScript)}</script></body></html>");
-        return CachedPage.FromHtml(snapshot, html, pages);
+        return CachedPage.FromHtml(dependency, html, pages);
     }
 
     private static List<RaceResults> Races(ResultsSnapshot snapshot, DisplayTemplate template, string? filter)
@@ -182,8 +185,20 @@ public static class Displays
     }
 
     /// <summary>Renders one layout's main region and returns how many pages it cycles through (0: it does not cycle).</summary>
-    private static int Body(Html live, ResultsSnapshot snapshot, DisplayTemplate template, string title, List<RaceResults> races, string? filter, ref int number, DateTimeOffset now, bool stamp)
+    private static int Body(Html live, ScreenSources sources, DisplayTemplate template, string title, string? filter, ref int number, DateTimeOffset now, bool stamp)
     {
+        var snapshot = sources.Results;
+        switch (template.Layout)
+        {
+            case ScreenLayout.Orienteering:
+                return OrienteeringDisplays.Classes(live, sources.Orienteering, template, title, filter, ref number);
+            case ScreenLayout.Radio:
+                ClockHeading(live, snapshot.Meet, title, now, stamp);
+                OrienteeringDisplays.Radio(live, sources.Orienteering, template, filter);
+                return 0;
+        }
+
+        var races = Races(snapshot, template, filter);
         switch (template.Layout)
         {
             case ScreenLayout.Finish:
@@ -209,7 +224,7 @@ public static class Displays
     }
 
     /// <summary>Two templates side by side, each in half the width; they page together.</summary>
-    private static int Split(Html live, ResultsSnapshot snapshot, Shown shown, List<RaceResults> races, ref int number, DateTimeOffset now, bool stamp)
+    private static int Split(Html live, ScreenSources sources, Shown shown, ref int number, DateTimeOffset now, bool stamp)
     {
         var pages = 0;
         live.Raw("<div class=\"split\">");
@@ -219,7 +234,7 @@ public static class Displays
             if (shown.Designs.Templates.TryGetValue(part, out var inner) && inner.Layout != ScreenLayout.Split)
             {
                 var n = number;
-                pages = Math.Max(pages, Body(live, snapshot, inner, inner.Name, Races(snapshot, inner, shown.RaceFilter), shown.RaceFilter, ref n, now, stamp));
+                pages = Math.Max(pages, Body(live, sources, inner, inner.Name, shown.RaceFilter, ref n, now, stamp));
             }
             else
             {
@@ -458,10 +473,7 @@ public static class Displays
     private static void AnnouncerBoard(Html html, ResultsSnapshot snapshot, string title, List<RaceResults> races, DateTimeOffset now, bool stamp)
     {
         var meet = snapshot.Meet;
-        var nowMs = now.ToUnixTimeMilliseconds();
-        var offsetMs = (long)meet.Event.TimeZone.GetUtcOffset(now).TotalMilliseconds;
-        var at = stamp ? $" data-at=\"{nowMs.ToString(CultureInfo.InvariantCulture)}\"" : "";
-        html.Add($"<div class=\"top\"><h1>{title}</h1><div class=\"clock\"><span class=\"k\">Time</span><span id=\"clock\"{new Markup(at)} data-offset=\"{offsetMs.ToString(CultureInfo.InvariantCulture)}\">{PhonePages.Clock(nowMs, meet)}</span></div></div>");
+        ClockHeading(html, meet, title, now, stamp);
         html.Raw("<section><h2>Coming in</h2>");
         var coming = races.SelectMany(r => Announcer.Approaching(r, AnnouncerRows)).OrderBy(a => a.ExpectedFinishMs).Take(AnnouncerRows).ToList();
         if (coming.Count == 0)
@@ -505,6 +517,15 @@ public static class Displays
         html.Raw("</tbody></table></section>");
     }
 
+    /// <summary>The announcer screens' heading: the title and a large clock ticking on the box's time in the meet's zone.</summary>
+    private static void ClockHeading(Html html, Meet.Meet meet, string title, DateTimeOffset now, bool stamp)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var offsetMs = (long)meet.Event.TimeZone.GetUtcOffset(now).TotalMilliseconds;
+        var at = stamp ? $" data-at=\"{nowMs.ToString(CultureInfo.InvariantCulture)}\"" : "";
+        html.Add($"<div class=\"top\"><h1>{title}</h1><div class=\"clock\"><span class=\"k\">Time</span><span id=\"clock\"{new Markup(at)} data-offset=\"{offsetMs.ToString(CultureInfo.InvariantCulture)}\">{PhonePages.Clock(nowMs, meet)}</span></div></div>");
+    }
+
     private static bool ByChip(Race? race) => race?.RankBy == RankBy.Chip;
 
     private static TimeSpan? First(Race? race, ResultRow row) => ByChip(race) ? row.ChipTime : row.GunTime;
@@ -535,4 +556,30 @@ public static class Displays
 
     private static string DivisionPlace(ResultRow row) =>
         row.Division is { } d && row.DivisionPlace is { } p ? string.Create(CultureInfo.InvariantCulture, $" · {PhonePages.Ordinal(p)} {d}") : "";
+}
+
+/// <summary>
+/// What a screen is made from: the races' results snapshot and the orienteering results shown. A render depends on
+/// the one its template shows (<see cref="DependencyOf"/>), so an orienteering screen is not made again for every
+/// read and a race screen not for every export; a split showing both keys its render by the orienteering version too.
+/// </summary>
+public sealed record ScreenSources(ResultsSnapshot Results, OrienteeringState Orienteering)
+{
+    public object DependencyOf(DisplayTemplate template, ScreenSet set) =>
+        Uses(template, set) == (false, true) ? Orienteering : Results;
+
+    /// <summary>What a cache key adds for a template that shows both.</summary>
+    public string KeyOf(DisplayTemplate template, ScreenSet set) =>
+        Uses(template, set) == (true, true) ? "|o" + Orienteering.Version.ToString(CultureInfo.InvariantCulture) : "";
+
+    private static (bool Races, bool Orienteering) Uses(DisplayTemplate template, ScreenSet set)
+    {
+        if (template.Layout != ScreenLayout.Split)
+        {
+            return (!template.ShowsOrienteering, template.ShowsOrienteering);
+        }
+
+        var parts = template.Parts.Select(p => set.Templates.GetValueOrDefault(p)).OfType<DisplayTemplate>().ToList();
+        return (parts.Count == 0 || parts.Any(p => !p.ShowsOrienteering), parts.Any(p => p.ShowsOrienteering));
+    }
 }

@@ -16,7 +16,7 @@ namespace Edge.Appliance.Web;
 /// screen, or one back after a lost link or the box's restart) gets the current fragment at the next tick.
 /// </summary>
 public sealed partial class ScreenStreams(
-    ResultsService results, ScreenDesigns designs, PageCache cache, IOptions<WebOptions> options, TimeProvider time,
+    ResultsService results, Orienteering.OrienteeringResults orienteering, ScreenDesigns designs, PageCache cache, IOptions<WebOptions> options, TimeProvider time,
     IHostApplicationLifetime lifetime, ILogger<ScreenStreams> logger) : BackgroundService
 {
     private static readonly byte[] Ping = ": ping\n\n"u8.ToArray();
@@ -134,7 +134,7 @@ public sealed partial class ScreenStreams(
             return;
         }
 
-        var snapshot = results.Current;
+        var snapshot = new ScreenSources(results.Current, orienteering.Current);
         var set = designs.Current;
         var now = time.GetUtcNow();
         var tick = time.GetTimestamp();
@@ -212,7 +212,7 @@ public sealed partial class ScreenStreams(
 
         public byte[] StyleEvent { get; private set; } = [];
 
-        public void Advance(ResultsSnapshot snapshot, ScreenSet set, ScreenDisplay display, DisplayTemplate template, string? race, DateTimeOffset now, long tick, TimeSpan cycle, PageCache cache, TimeProvider time)
+        public void Advance(ScreenSources snapshot, ScreenSet set, ScreenDisplay display, DisplayTemplate template, string? race, DateTimeOffset now, long tick, TimeSpan cycle, PageCache cache, TimeProvider time)
         {
             CachedPage page;
             try
@@ -233,7 +233,7 @@ public sealed partial class ScreenStreams(
             catch (NotFoundException e)
             {
                 // The template no longer shows the race this screen was opened for.
-                page = CachedPage.FromHtml(snapshot, Message(e.Message));
+                page = CachedPage.FromHtml(snapshot.Results, Message(e.Message));
             }
 
             if (page.ETag != Tag)

@@ -215,7 +215,7 @@ public class DisplayBrowserTests(Chromium chromium, DisplayBrowserTests.BigRace 
         }
     }
 
-    private static async Task AssertFitsAsync(IPage page, string selector)
+    internal static async Task AssertFitsAsync(IPage page, string selector)
     {
         var outside = await page.EvaluateAsync<string[]>(
             """
@@ -247,7 +247,7 @@ public class DisplayBrowserTests(Chromium chromium, DisplayBrowserTests.BigRace 
     }
 
     /// <summary>All rows the same height: none wrapped onto a second line and pushed the rest down.</summary>
-    private static async Task AssertOneLineRowsAsync(IPage page, string selector)
+    internal static async Task AssertOneLineRowsAsync(IPage page, string selector)
     {
         var heights = await page.EvaluateAsync<double[]>("s => [...document.querySelectorAll(s)].map(e => Math.round(e.getBoundingClientRect().height))", selector);
         Assert.True(heights.Length > 0, $"no rows match {selector}");

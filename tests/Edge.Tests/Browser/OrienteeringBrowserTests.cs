@@ -55,4 +55,74 @@ public class OrienteeringBrowserTests(Chromium chromium)
         await Expect(page.Locator(".list a")).ToHaveCountAsync(2);
         await Chromium.ScreenshotAsync(page, "orienteering-search");
     }
+
+    /// <summary>
+    /// A Junior Nationals-sized export: 30 classes of 40 competitors with long names and clubs, 10 of each class still
+    /// out with radio punches; the results and radio screens on a full HD screen and a phone.
+    /// </summary>
+    [Theory]
+    [InlineData(390, 844)]
+    [InlineData(1920, 1080)]
+    public async Task The_orienteering_screens_fit_the_screen_and_follow_a_new_export_without_a_reload(int width, int height)
+    {
+        using var o = new OrienteeringBox();
+        using var meet = OrienteeringDisplayTests.Meet();
+        await using var box = await TestBox.StartAsync(null, [meet.Setting, .. o.Settings()[1..]]);
+        o.Drop("results.xml", BigExport(leader: "Maximiliana"));
+        await OrienteeringBox.WaitAsync(box, c => OrienteeringBox.HasClass(c, "Class 30 Long Course Varsity Girls"), "the export");
+        await using var screen = width < 1000
+            ? await chromium.PhoneAsync(box.Http.BaseAddress!.ToString(), width, height)
+            : await chromium.FullHdScreenAsync(box.Http.BaseAddress!.ToString());
+        var page = await screen.NewPageAsync();
+
+        await page.GotoAsync($"/d/{OrienteeringDisplayTests.RadioDisplay}");
+        await Expect(page.Locator("h2").First).ToHaveTextAsync("At the radio controls");
+        await Expect(page.Locator("tbody tr")).ToHaveCountAsync(OrienteeringDisplays.RadioRows + OrienteeringDisplays.RadioFinishedRows);
+        await Task.Delay(300);
+        await Chromium.ScreenshotAsync(page, $"orienteering-radio-{width}x{height}", fullPage: false);
+        await DisplayBrowserTests.AssertFitsAsync(page, "h1, h2, tbody tr, td, p, .clock");
+
+        // Pinned to its first page, so the page does not turn while it is measured.
+        await page.GotoAsync($"/d/{OrienteeringDisplayTests.ResultsDisplay}?page=1");
+        await Expect(page.Locator("tbody tr").First).ToContainTextAsync("Maximiliana");
+        await Expect(page.Locator("tbody tr")).ToHaveCountAsync(10);
+        await Task.Delay(300);
+        await Chromium.ScreenshotAsync(page, $"orienteering-results-{width}x{height}", fullPage: false);
+        await DisplayBrowserTests.AssertFitsAsync(page, "h1, h2, tbody tr, td, p");
+        await DisplayBrowserTests.AssertOneLineRowsAsync(page, "tbody tr");
+
+        await page.EvaluateAsync("() => { window.stillTheSamePage = true; }");
+        var dropped = Stopwatch.StartNew();
+        o.Drop("results.xml", BigExport(leader: "Bartholomew").Replace("createTime=\"2026-05-02T12:00:00-07:00\"", "createTime=\"2026-05-02T12:01:00-07:00\"", StringComparison.Ordinal));
+        await Expect(page.Locator("tbody tr").First).ToContainTextAsync("Bartholomew", new LocatorAssertionsToContainTextOptions { Timeout = 2000 });
+        Assert.True(dropped.Elapsed < TimeSpan.FromSeconds(2), $"export to screen took {dropped.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.stillTheSamePage === true"), "the screen was reloaded");
+    }
+
+    private static string BigExport(string leader)
+    {
+        var classes = new System.Text.StringBuilder();
+        for (var c = 1; c <= 30; c++)
+        {
+            var persons = new System.Text.StringBuilder();
+            for (var i = 1; i <= 40; i++)
+            {
+                var given = i == 1 ? leader : $"Runner{i:00}";
+                if (i > 30)
+                {
+                    // Still out: a start and radio punches at 31 and 32, later for later starters.
+                    var start = TimeSpan.FromHours(10) + TimeSpan.FromMinutes(i);
+                    persons.Append(OrienteeringDisplayTests.Runner(given + " Featherstonehaugh-Smythe", "Active", start.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture), null, null, ("31", 300 + i), ("32", 600 + c)));
+                    continue;
+                }
+
+                var started = TimeSpan.FromHours(9) + TimeSpan.FromMinutes(i);
+                persons.Append(OrienteeringDisplayTests.Runner(given + " Featherstonehaugh-Smythe", "OK", started.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture), 1800 + 7 * i + c, null, ("31", 250 + i), ("32", 500 + i)));
+            }
+
+            classes.Append(IofXml.ClassResult($"C{c:00}", persons.ToString(), name: $"Class {c:00} Long Course Varsity Girls"));
+        }
+
+        return IofXml.List(classes.ToString()).Replace("<Name>Club R</Name>", "<Name>Cascade Orienteering Club of the Pacific Northwest</Name>", StringComparison.Ordinal);
+    }
 }
