@@ -82,6 +82,26 @@ internal static class PiBenchmarks
         }
     }
 
+    /// <summary>
+    /// <c>./bench pi-start</c>: only the empty-store starts of the published box in the envelope, five of them, to
+    /// compare ways of publishing it (the script publishes it as the image does).
+    /// </summary>
+    public static async Task Starts()
+    {
+        var appliance = BoxAppliance;
+        using var envelope = CpuEnvelope.Create($"edge-bench-pi-{Environment.ProcessId}", Cpu, QuotaPercent);
+        Console.WriteLine($"pi-start: the box in {envelope.Description} ({appliance}); load average {LoadAverage()}");
+        var before = envelope.Sample();
+        var clock = Stopwatch.StartNew();
+        var (starts, _) = await StartsAsync(box =>
+        {
+            envelope.Hold(box);
+            box.ApplianceDll = appliance;
+        }, 5);
+        Console.WriteLine($"pi-start: process start to healthy {string.Join(" / ", starts.Select(s => $"{s.TotalMilliseconds:N0} ms"))}, " +
+            $"median {starts.Order().ElementAt(starts.Count / 2).TotalMilliseconds:N0} ms; {(envelope.Sample() - before).Describe(clock.Elapsed)}; load average now {LoadAverage()}");
+    }
+
     /// <summary>Starts boxes on empty stores; returns process start to healthy for each, and the processor counts their runtimes saw.</summary>
     private static async Task<(List<TimeSpan> Starts, HashSet<int> Processors)> StartsAsync(Action<ProcessBox> prepare, int runs)
     {

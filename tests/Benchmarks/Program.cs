@@ -30,6 +30,7 @@ var benchmarks = new Dictionary<string, Func<Task>>
     ["orienteering-parse"] = OrienteeringBenchmarks.Parse,
     ["orienteering-import"] = OrienteeringBenchmarks.Import,
     ["pi"] = PiBenchmarks.Envelope,
+    ["pi-start"] = PiBenchmarks.Starts,
 };
 if (which != "all" && !benchmarks.ContainsKey(which))
 {
