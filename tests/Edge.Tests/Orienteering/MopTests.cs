@@ -329,6 +329,33 @@ public class MopTests(ITestOutputHelper output)
         Assert.Equal(expected, await ClassRowsAsync(box, classes));
     }
 
+    [Fact]
+    public async Task The_deltas_since_the_last_complete_list_never_hold_more_rows_than_the_competition_has_competitors()
+    {
+        static Runner[] Slower(IEnumerable<Runner> runners) => [.. runners.Select(r => r with { Rt = r.Rt + 100 })];
+        using var o = new OrienteeringBox();
+        await using var box = await TestBox.StartAsync(null, Settings(o.Meet));
+        var field = Field;
+        foreach (var chunk in Meos.Complete(field))
+        {
+            Assert.Equal("OK", await Meos.PushAsync(box, chunk));
+        }
+
+        // 70 competitors: a Complete of 60, a Delta of 10. Then diffs of 61, 40, 30 and 1 competitors (each 10 s
+        // slower every time): 10 + 61 > 70, a Complete; 40 and 40 + 30 = 70, Deltas; 70 + 1, a Complete.
+        var statuses = new List<string> { NewestStatus(box) };
+        foreach (var (from, count) in new[] { (0, 61), (0, 40), (40, 30), (5, 1) })
+        {
+            var changed = Slower(field.Skip(from).Take(count));
+            field = [.. field.Select(r => changed.FirstOrDefault(c => c.Id == r.Id) ?? r)];
+            Assert.Equal("OK", await Meos.PushAsync(box, Meos.Diff(changed)));
+            statuses.Add(NewestStatus(box));
+        }
+
+        Assert.Equal(["Delta", "Complete", "Delta", "Delta", "Complete"], statuses);
+        Assert.Equal((await FileRowsAsync([(1, "W1F")], field))[0], await ClassRowsAsync(box, [(1, "W1F")]));
+    }
+
     /// <summary>A list as MeOS's IOF export writes it: MeOS's ids for the class, the clubs and the competitors.</summary>
     private static string MeosExport(IEnumerable<Runner> runners) => IofXml.List($"""
           <ClassResult>
