@@ -15,7 +15,7 @@ public sealed record MopCompetitor(int Id, string Name, int Org, int Cls, int St
 public sealed record MopClass(int Id, string Name, int Order);
 
 /// <summary>
-/// What a MOPDiff changed in the list shown (<see cref="MopCompetition.Changes"/>): the competitors to send again and
+/// What a MOPDiff changed in the list shown (<see cref="MopCompetition.Changes"/>): the competitors to store again and
 /// the classes added, or why only a Complete list says it (<see cref="CompleteBecause"/>).
 /// </summary>
 public sealed record MopChanges(string? CompleteBecause, IReadOnlyList<MopCompetitor> Competitors, IReadOnlyList<MopClass> NewClasses)

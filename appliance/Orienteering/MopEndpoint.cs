@@ -165,8 +165,7 @@ public sealed partial class MopEndpoint(
             ?? (replay + changes.Competitors.Count > next.ShownCount ? $"the Deltas since the last Complete would hold {replay + changes.Competitors.Count} rows, more than its {next.ShownCount} competitors" : null);
         if (because is not null)
         {
-            LogComplete(because);
-            return new Plan(next, next.ToIofXml(createTime), stamp, true, "a Complete list stored");
+            return new Plan(next, next.ToIofXml(createTime), stamp, true, "a Complete list stored, as " + because);
         }
 
         return new Plan(next, next.ToIofDelta(createTime, changes), stamp, true, $"a Delta of {changes.Competitors.Count} competitors stored");
@@ -184,7 +183,7 @@ public sealed partial class MopEndpoint(
     }
 
     /// <summary>The rows of the Delta lists folded over the list shown (as <see cref="OrienteeringResults"/> chooses them).</summary>
-    internal static int DeltaRows(OrienteeringState current)
+    private static int DeltaRows(OrienteeringState current)
     {
         static (long, long) Order(ImportedList l) => (l.CreateTime?.UtcTicks ?? long.MinValue, l.LogId);
         var shown = current.Shown is { } s ? Order(s) : (long.MinValue, long.MinValue);
@@ -235,9 +234,6 @@ public sealed partial class MopEndpoint(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MOP payload applied: {Competitors} competitors in {Classes} classes ({What})")]
     private partial void LogApplied(int competitors, int classes, string what);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "MOP diff stored as a Complete list: {Reason}")]
-    private partial void LogComplete(string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MOP diff over a list not built from MOP: {Count} competitors left out (deleted, or in a class that list does not have); MeOS's next full push brings them")]
     private partial void LogLeftOut(int count);

@@ -327,6 +327,11 @@ public class MopTests(ITestOutputHelper output)
         Assert.Equal("OK", await Meos.PushAsync(box, Meos.Diff(faster)));
         Assert.Equal("Delta", NewestStatus(box));
         Assert.Equal(expected, await ClassRowsAsync(box, classes));
+
+        // A club renamed: a Delta of every competitor it shows.
+        Assert.Equal("OK", await Meos.PushAsync(box, Meos.DiffOf("""<org id="2">Hilltop OK</org>""")));
+        Assert.Equal("Delta", NewestStatus(box));
+        Assert.Equal(expected.Select(r => r.Replace("|Hilltop|", "|Hilltop OK|", StringComparison.Ordinal)), await ClassRowsAsync(box, classes));
     }
 
     [Fact]
