@@ -15,13 +15,27 @@ public sealed record MopCompetitor(int Id, string Name, int Org, int Cls, int St
 public sealed record MopClass(int Id, string Name, int Order);
 
 /// <summary>
+/// What a MOPDiff changed in the list shown (<see cref="MopCompetition.Changes"/>): the competitors to store again and
+/// the classes added, or why only a Complete list says it (<see cref="CompleteBecause"/>).
+/// </summary>
+public sealed record MopChanges(string? CompleteBecause, IReadOnlyList<MopCompetitor> Competitors, IReadOnlyList<MopClass> NewClasses)
+{
+    /// <summary>Nothing shown changes: nothing is stored.</summary>
+    public bool None => CompleteBecause is null && Competitors.Count == 0 && NewClasses.Count == 0;
+
+    public static MopChanges Complete(string because) => new(because, [], []);
+}
+
+/// <summary>
 /// The competition as MeOS's online protocol (MOP, namespace <c>http://www.melin.nu/mop</c>) describes it: the event
 /// (<c>competition</c>), classes (<c>cls</c>), organisations (<c>org</c>) and competitors (<c>cmp</c>, with
 /// <c>base</c> and optional <c>radio</c>). <c>MOPComplete</c> starts it again; <c>MOPDiff</c> replaces the elements it
 /// names (a competitor's <c>radio</c> only when sent). MeOS splits one push into chunks (the first a MOPComplete, the
 /// rest MOPDiffs), so each chunk is applied in turn. Immutable: <see cref="Apply"/> returns a new state, and the
 /// endpoint keeps it only once the list built from it is stored, so a refused payload changes nothing, and applying
-/// the same payload twice gives the same state (MeOS resends until it is answered OK).
+/// the same payload twice gives the same state (MeOS resends until it is answered OK). What a diff changed is the
+/// difference of the states before and after it (<see cref="Changes"/>), stored as an IOF Delta list
+/// (<see cref="ToIofDelta"/>) or, when a Delta cannot say it, a Complete one (<see cref="ToIofXml"/>).
 /// </summary>
 public sealed record MopCompetition(
     string Name,
@@ -198,6 +212,9 @@ public sealed record MopCompetition(
         return new MopCompetition(name, date, classes, orgs, competitors);
     }
 
+    /// <summary>The competitors shown: those in a class the state knows (one in an unknown class is in no list).</summary>
+    public int ShownCount => Competitors.Values.Count(c => Classes.ContainsKey(c.Cls));
+
     /// <summary>
     /// The state as an IOF XML 3.0 Complete ResultList (<c>creator</c> <see cref="Creator"/>), which the one import
     /// path stores and shows: the pages, scoring, sync and a restart need nothing MOP-specific. Ids travel as the IOF
@@ -206,6 +223,197 @@ public sealed record MopCompetition(
     public string ToIofXml(DateTimeOffset createTime)
     {
         XNamespace ns = Iof;
+        var byClass = Competitors.Values.ToLookup(c => c.Cls);
+        return Write(ns, "Complete", createTime, Ordered(Classes).Select(cls =>
+            ClassResult(ns, IofClassOf(cls), byClass[cls.Id].OrderBy(c => c.Id).Select(c => Person(ns, c, personId: true)))));
+    }
+
+    /// <summary>
+    /// What <paramref name="after"/> (this state with a MOPDiff applied) changes in the list shown, which is this
+    /// state's list (a Complete with the Deltas since folded over it, <see cref="OrienteeringResults"/>): the
+    /// competitors whose rendered result differs or who are new, and the classes added after the last one. A Delta
+    /// can only replace or add a competitor in a class it names by name, so anything else needs a Complete list,
+    /// and <see cref="MopChanges.CompleteBecause"/> says why: the event's name or date changed (the fold keeps the
+    /// Complete's event, and the date is in every start time), a class was renamed, removed or reordered, two classes
+    /// share a name, or a competitor shown was deleted, moved to another class or lost its class. A competitor's
+    /// organisation renamed or removed is no such case: every row it shows is rendered anew, so each is in the Delta.
+    /// </summary>
+    public MopChanges Changes(MopCompetition after)
+    {
+        if (after.Name != Name || after.Date != Date)
+        {
+            return MopChanges.Complete("the event's name or date changed");
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var cls in after.Classes.Values)
+        {
+            if (!names.Add(cls.Name))
+            {
+                return MopChanges.Complete($"two classes are named {cls.Name}");
+            }
+        }
+
+        var was = Ordered(Classes).ToList();
+        var now = Ordered(after.Classes).ToList();
+        if (now.Count < was.Count || was.Where((c, i) => now[i].Id != c.Id || now[i].Name != c.Name).Any())
+        {
+            return MopChanges.Complete("a class was renamed, removed or reordered");
+        }
+
+        foreach (var b in Competitors.Values.Where(c => Classes.ContainsKey(c.Cls)))
+        {
+            if (!after.Competitors.TryGetValue(b.Id, out var c) || !after.Classes.ContainsKey(c.Cls))
+            {
+                return MopChanges.Complete($"competitor {b.Id} was deleted or lost its class");
+            }
+
+            if (c.Cls != b.Cls)
+            {
+                return MopChanges.Complete($"competitor {b.Id} moved to another class");
+            }
+        }
+
+        XNamespace ns = Iof;
+        var changed = after.Competitors.Values.Where(c => after.Classes.ContainsKey(c.Cls)
+            && (!Competitors.TryGetValue(c.Id, out var b) || !Classes.ContainsKey(b.Cls)
+                // The same record (a competitor the diff did not name keeps its radio list) and organisation name
+                // render the same; anything else is rendered on both sides and compared.
+                || !((b.Equals(c) && OrganisationOf(b) == after.OrganisationOf(c))
+                    || Person(ns, b, personId: true).ToString(SaveOptions.DisableFormatting) == after.Person(ns, c, personId: true).ToString(SaveOptions.DisableFormatting))))
+            .OrderBy(c => c.Id).ToList();
+        return new MopChanges(null, changed, now.Skip(was.Count).ToList());
+    }
+
+    /// <summary>
+    /// <paramref name="changes"/> (from <see cref="Changes"/> on the state before) as an IOF Delta ResultList of this
+    /// state: the classes added and those with a competitor changed, in the state's order, each with only those
+    /// competitors. <c>creator</c> is <see cref="Creator"/>, as on the Complete lists, and ids travel as there.
+    /// </summary>
+    public string ToIofDelta(DateTimeOffset createTime, MopChanges changes)
+    {
+        XNamespace ns = Iof;
+        var byClass = changes.Competitors.ToLookup(c => c.Cls);
+        var added = changes.NewClasses.Select(c => c.Id).ToHashSet();
+        return Write(ns, "Delta", createTime, Ordered(Classes).Where(c => added.Contains(c.Id) || byClass.Contains(c.Id)).Select(cls =>
+            ClassResult(ns, IofClassOf(cls), byClass[cls.Id].Select(c => Person(ns, c, personId: true)))));
+    }
+
+    /// <summary>
+    /// The competitors a MOPDiff named (<paramref name="named"/>, as this state, the diff applied to
+    /// <see cref="Seed"/> of <paramref name="shown"/>, has them) as an IOF Delta over a list shown that MOP did not
+    /// build (a file imported after the push, or another box's list): never a Complete, which would put the few
+    /// competitors the diff names in place of everything shown. Each goes into the class shown with its class's id,
+    /// else the one of its class's name; and replaces the row shown with its person id, else the one without an id of
+    /// the same name and club (written without an id then, so that the fold matches it by name and club), else is
+    /// added. A competitor whose class is known nowhere, or deleted, is left out (counted in <paramref name="left"/>),
+    /// as is one whose row reads as the one shown, so a diff sent again stores nothing. Null when no row is left.
+    /// </summary>
+    public string? ToIofDeltaOver(IofResultList shown, IEnumerable<int> named, DateTimeOffset createTime, out int rows, out int left)
+    {
+        XNamespace ns = Iof;
+        var classes = new List<(IofClass Class, List<XElement> Rows)>();
+        rows = left = 0;
+        foreach (var id in named.Distinct())
+        {
+            if (!Competitors.TryGetValue(id, out var c))
+            {
+                left++;
+                continue;
+            }
+
+            var known = Classes.GetValueOrDefault(c.Cls);
+            var target = shown.Classes.FirstOrDefault(k => k.Class.Id == Text(c.Cls))
+                ?? (known is null ? null : shown.Classes.FirstOrDefault(k => string.Equals(k.Class.ShortName ?? k.Class.Name, known.Name, StringComparison.OrdinalIgnoreCase)));
+            var cls = target?.Class ?? (known is null ? null : IofClassOf(known));
+            if (cls is null)
+            {
+                left++;
+                continue;
+            }
+
+            var org = OrganisationOf(c) ?? "";
+            var row = target?.Persons.FirstOrDefault(p => p.Person.Id == Text(c.Id))
+                ?? target?.Persons.FirstOrDefault(p => string.IsNullOrEmpty(p.Person.Id)
+                    && string.Equals(p.Person.Name, c.Name, StringComparison.OrdinalIgnoreCase)
+                    && string.Equals(p.Organisation?.Name ?? p.Organisation?.ShortName ?? "", org, StringComparison.OrdinalIgnoreCase));
+            var person = Person(ns, c, personId: row is null || !string.IsNullOrEmpty(row.Person.Id));
+            if (row is not null && SameRow(row, Read(Write(ns, "Delta", createTime, [ClassResult(ns, cls, [person])])).Classes[0].Persons[0]))
+            {
+                continue;
+            }
+
+            var at = classes.FindIndex(k => k.Class == cls);
+            if (at < 0)
+            {
+                classes.Add((cls, []));
+                at = classes.Count - 1;
+            }
+
+            classes[at].Rows.Add(person);
+            rows++;
+        }
+
+        return rows == 0 ? null : Write(ns, "Delta", createTime, classes.Select(k => ClassResult(ns, k.Class, k.Rows)));
+    }
+
+    /// <summary>
+    /// What a MOPDiff over a list MOP did not build can take from it: the event, and the classes and organisations
+    /// with a numeric id (MeOS's own IOF export carries MeOS's ids), none of its competitors.
+    /// </summary>
+    public static MopCompetition Seed(IofResultList? list)
+    {
+        if (list is null)
+        {
+            return Empty;
+        }
+
+        var classes = new Dictionary<int, MopClass>();
+        var orgs = new Dictionary<int, string>();
+        var order = 0;
+        foreach (var c in list.Classes)
+        {
+            if (int.TryParse(c.Class.Id, NumberStyles.Integer, CultureInfo.InvariantCulture, out var cls))
+            {
+                classes.TryAdd(cls, new MopClass(cls, c.Class.Name, order++));
+            }
+
+            foreach (var o in c.Persons.Select(p => p.Organisation).OfType<IofOrganisation>())
+            {
+                if (int.TryParse(o.Id, NumberStyles.Integer, CultureInfo.InvariantCulture, out var org) && o.Name is { } name)
+                {
+                    orgs.TryAdd(org, name);
+                }
+            }
+        }
+
+        return new MopCompetition(list.Event.Name, list.Event.Date, classes, orgs, new Dictionary<int, MopCompetitor>());
+    }
+
+    /// <summary>The competitor ids a payload names (deleted ones too), in its order.</summary>
+    public static IReadOnlyList<int> Named(XElement root) => [.. root.Elements().Where(e => e.Name.LocalName == "cmp").Select(Id)];
+
+    /// <summary>Two rows as read from lists: equal in every field, splits in order.</summary>
+    private static bool SameRow(IofPersonResult a, IofPersonResult b)
+    {
+        IReadOnlyList<IofSplitTime> none = [];
+        return a with { Splits = none } == b with { Splits = none } && a.Splits.SequenceEqual(b.Splits);
+    }
+
+    private static IofResultList Read(string xml)
+    {
+        using var reader = new StringReader(xml);
+        return IofResultListParser.Parse(reader, new IofParseOptions { MaxCharacters = xml.Length + 1 });
+    }
+
+    private static IOrderedEnumerable<MopClass> Ordered(IReadOnlyDictionary<int, MopClass> classes) => classes.Values.OrderBy(c => c.Order).ThenBy(c => c.Id);
+
+    private static IofClass IofClassOf(MopClass cls) => new(Text(cls.Id), cls.Name, null);
+
+    private string? OrganisationOf(MopCompetitor c) => c.Org != 0 && Organisations.TryGetValue(c.Org, out var org) ? org : null;
+
+    private string Write(XNamespace ns, string status, DateTimeOffset createTime, IEnumerable<XElement> classResults)
+    {
         var ev = new XElement(ns + "Event", new XElement(ns + "Name", Name.Length > 0 ? Name : "MeOS"));
         if (Date is { } date)
         {
@@ -213,28 +421,33 @@ public sealed record MopCompetition(
         }
 
         var list = new XElement(ns + "ResultList",
-            new XAttribute("iofVersion", "3.0"), new XAttribute("status", "Complete"),
+            new XAttribute("iofVersion", "3.0"), new XAttribute("status", status),
             new XAttribute("createTime", createTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture)),
-            new XAttribute("creator", Creator), ev);
-        var byClass = Competitors.Values.ToLookup(c => c.Cls);
-        foreach (var cls in Classes.Values.OrderBy(c => c.Order).ThenBy(c => c.Id))
-        {
-            var result = new XElement(ns + "ClassResult", new XElement(ns + "Class", new XElement(ns + "Id", Text(cls.Id)), new XElement(ns + "Name", cls.Name)));
-            foreach (var c in byClass[cls.Id].OrderBy(c => c.Id))
-            {
-                result.Add(Person(ns, c));
-            }
-
-            list.Add(result);
-        }
-
+            new XAttribute("creator", Creator), ev, classResults);
         var doc = new XDocument(new XDeclaration("1.0", "UTF-8", null), list);
         using var writer = new Utf8StringWriter();
         doc.Save(writer, SaveOptions.None);
         return writer.ToString();
     }
 
-    private XElement Person(XNamespace ns, MopCompetitor c)
+    private static XElement ClassResult(XNamespace ns, IofClass cls, IEnumerable<XElement> persons)
+    {
+        var c = new XElement(ns + "Class");
+        if (cls.Id is { } id)
+        {
+            c.Add(new XElement(ns + "Id", id));
+        }
+
+        c.Add(new XElement(ns + "Name", cls.Name));
+        if (cls.ShortName is { } shortName)
+        {
+            c.Add(new XElement(ns + "ShortName", shortName));
+        }
+
+        return new XElement(ns + "ClassResult", c, persons);
+    }
+
+    private XElement Person(XNamespace ns, MopCompetitor c, bool personId)
     {
         var space = c.Name.LastIndexOf(' ');
         var name = new XElement(ns + "Name", new XElement(ns + "Family", space < 0 ? c.Name : c.Name[(space + 1)..]));
@@ -243,8 +456,8 @@ public sealed record MopCompetition(
             name.Add(new XElement(ns + "Given", c.Name[..space]));
         }
 
-        var person = new XElement(ns + "PersonResult", new XElement(ns + "Person", new XElement(ns + "Id", Text(c.Id)), name));
-        if (c.Org != 0 && Organisations.TryGetValue(c.Org, out var org))
+        var person = new XElement(ns + "PersonResult", new XElement(ns + "Person", personId ? new XElement(ns + "Id", Text(c.Id)) : null, name));
+        if (OrganisationOf(c) is { } org)
         {
             person.Add(new XElement(ns + "Organisation", new XElement(ns + "Id", Text(c.Org)), new XElement(ns + "Name", org)));
         }
@@ -278,8 +491,11 @@ public sealed record MopCompetition(
 
     /// <summary>
     /// The state a list built by <see cref="ToIofXml"/> came from (after a restart, so that MeOS's next MOPDiff has
-    /// something to apply to); null for a list from anywhere else. MeOS's codes 15 and 99 both read back as 99
-    /// (IOF NotCompeting), and radio controls keep their ids, not their names.
+    /// something to apply to); null for a list from anywhere else. The list is the one shown: the last Complete with
+    /// the Deltas since folded in, which keeps the Complete's <c>creator</c> (the Deltas carry the same). What it gives
+    /// back renders as the list did (bib, start, time, status, radio times): MeOS's codes 15 and 99 both read back as
+    /// 99 (IOF NotCompeting), radio controls keep their ids, not their names, and classes their order in the list, not
+    /// MeOS's <c>ord</c>.
     /// </summary>
     public static MopCompetition? FromList(IofResultList? list)
     {
@@ -314,7 +530,9 @@ public sealed record MopCompetition(
                     orgs[org] = p.Organisation?.Name ?? "";
                 }
 
-                var st = date is { } d && p.StartTime is { } s ? (int)Math.Round((s.DateTime - d.ToDateTime(TimeOnly.MinValue)).TotalSeconds * 10) : -1;
+                // No date, no start time written: a competitor running (MeOS's 0 once started) still reads back as started.
+                var st = date is { } d && p.StartTime is { } s ? (int)Math.Round((s.DateTime - d.ToDateTime(TimeOnly.MinValue)).TotalSeconds * 10)
+                    : p.Status == IofStatus.Active ? 0 : -1;
                 competitors[id] = new MopCompetitor(id, p.Person.Name, org, cls, Code(p.Status), st, (int)Math.Round((p.Time ?? 0) * 10), p.Bib,
                     [.. p.Splits.Where(x => x.Time is not null && int.TryParse(x.ControlCode, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
                         .Select(x => (int.Parse(x.ControlCode, CultureInfo.InvariantCulture), (int)Math.Round(x.Time!.Value * 10)))]);

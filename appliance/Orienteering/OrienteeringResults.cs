@@ -327,6 +327,9 @@ public sealed partial class OrienteeringResults(
 
         var start = shown?.Parsed ?? deltas[0].Parsed!;
         var classes = (shown?.Parsed?.Classes ?? []).Select(c => (Key: settings.KeyOf(c.Class), Class: c, Persons: c.Persons.ToList())).ToList();
+        // Where each person of a class is, by PersonKey (the first of equal keys), made when a Delta first names the
+        // class: MeOS online stores a Delta per push, so a fold may replay thousands of rows over a 2,000-runner list.
+        var indexes = new Dictionary<int, Dictionary<string, int>>();
         foreach (var delta in deltas.Where(d => d.Parsed is not null).Select(d => d.Parsed!))
         {
             foreach (var cls in delta.Classes)
@@ -340,15 +343,25 @@ public sealed partial class OrienteeringResults(
                 }
 
                 var persons = classes[at].Persons;
+                if (!indexes.TryGetValue(at, out var index))
+                {
+                    indexes[at] = index = new Dictionary<string, int>(StringComparer.Ordinal);
+                    for (var n = 0; n < persons.Count; n++)
+                    {
+                        index.TryAdd(PersonKey(persons[n]), n);
+                    }
+                }
+
                 foreach (var p in cls.Persons)
                 {
-                    var i = persons.FindIndex(q => PersonKey(q) == PersonKey(p));
-                    if (i >= 0)
+                    var k = PersonKey(p);
+                    if (index.TryGetValue(k, out var i))
                     {
                         persons[i] = p;
                     }
                     else
                     {
+                        index[k] = persons.Count;
                         persons.Add(p);
                     }
                 }
