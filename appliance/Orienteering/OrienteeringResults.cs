@@ -106,7 +106,8 @@ public sealed record OrienteeringState(
 /// At start only the lists that count are read whole. Which days a stored list holds is known without reading it when
 /// its text never says "raceNumber" or "RaceNumber" (SQLite looks, part by part and across the parts' seams): such a
 /// list is day 1 only. A list that names race numbers is read once to learn its days, newest first, and kept only
-/// when it counts for a day no newer Complete list holds.
+/// when it counts for a day no newer Complete list holds (an earlier meet's is read again when it counts for that
+/// meet's last day). Between starts, a list that no longer counts for any day is not kept parsed.
 /// </remarks>
 public sealed partial class OrienteeringResults(
     ReadStore store, MeetHost meetHost, IOptions<StoreOptions> storeOptions, ILogger<OrienteeringResults> logger) : BackgroundService
