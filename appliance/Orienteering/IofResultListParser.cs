@@ -14,11 +14,17 @@ public sealed record IofParseOptions
 
     /// <summary>Element nesting: a ResultList needs 7 (ResultList/ClassResult/PersonResult/Result/SplitTime/Time); Extensions get room.</summary>
     public int MaxDepth { get; init; } = 64;
+
+    /// <summary>
+    /// The highest race number (Result@raceNumber, Course@raceNumber, Event/Race/RaceNumber): each race is a day the box
+    /// scores and totals, so a file cannot make it keep thousands; a multi-day event has a handful.
+    /// </summary>
+    public int MaxRaceNumber { get; init; } = 32;
 }
 
 /// <summary>
 /// Reads an IOF XML 3.0 <c>ResultList</c> (PROTOCOLS.md §3) in one forward pass. The file comes from outside the box
-/// (an FTP upload, a POST), so no DTD is processed, nothing is fetched, and size and depth are bounded. Children are
+/// (an FTP upload, a POST), so no DTD is processed, nothing is fetched, and size, depth and race numbers are bounded. Children are
 /// read by name, not position (QuickEvent writes them out of schema order), and unknown elements are skipped. Every
 /// refusal is an <see cref="IofParseException"/> saying why; an I/O error of the stream itself propagates.
 /// </summary>
@@ -51,6 +57,7 @@ public static class IofResultListParser
         // XmlReaderSettings reads 0 as "no limit": a bound must be a bound.
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxCharacters, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDepth, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRaceNumber, 1);
         var settings = new XmlReaderSettings
         {
             DtdProcessing = DtdProcessing.Prohibit,
@@ -67,7 +74,7 @@ public static class IofResultListParser
         try
         {
             reader = open(settings);
-            document = new Document(reader, options.MaxDepth);
+            document = new Document(reader, options.MaxDepth, options.MaxRaceNumber);
             return document.ReadResultList();
         }
         catch (XmlException e)
@@ -110,7 +117,7 @@ public static class IofResultListParser
     }
 
     /// <summary>The reader and where it is; each Read method starts on its element and ends just past it.</summary>
-    private sealed class Document(XmlReader reader, int maxDepth)
+    private sealed class Document(XmlReader reader, int maxDepth, int maxRaceNumber)
     {
         private readonly IXmlLineInfo? _lines = reader as IXmlLineInfo;
 
@@ -187,12 +194,21 @@ public static class IofResultListParser
         {
             var name = "";
             DateOnly? date = null;
+            var races = new List<IofRace>();
             ReadChildren(child =>
             {
                 switch (child)
                 {
                     case "Name":
                         name = Text();
+                        return true;
+                    case "Race":
+                        // A Race without a RaceNumber, or naming one again, adds nothing.
+                        if (ReadRace() is { } race && races.All(r => r.Number != race.Number))
+                        {
+                            races.Add(race);
+                        }
+
                         return true;
                     case "StartTime":
                         ReadChildren(part =>
@@ -213,13 +229,36 @@ public static class IofResultListParser
                         return false;
                 }
             });
-            return new IofEvent(name, date);
+            return races.Count == 0 ? new IofEvent(name, date) : new IofEvent(name, date) { Races = races };
+        }
+
+        private IofRace? ReadRace()
+        {
+            int? number = null;
+            string? name = null;
+            ReadChildren(child =>
+            {
+                switch (child)
+                {
+                    case "RaceNumber" when number is null:
+                        var text = Text();
+                        number = text.Length == 0 ? null : RaceNumber(text, "Event Race RaceNumber", ValueError);
+                        return true;
+                    case "Name" when name is null:
+                        name = Optional(Text());
+                        return true;
+                    default:
+                        return false;
+                }
+            });
+            return number is { } n ? new IofRace(n, name) : null;
         }
 
         private IofClassResult ReadClassResult()
         {
             IofClass? cls = null;
             IofCourse? course = null;
+            var raceCourses = new List<IofRaceCourse>();
             var persons = new List<IofPersonResult>();
             ReadChildren(name =>
             {
@@ -228,9 +267,22 @@ public static class IofResultListParser
                     case "Class":
                         cls = ReadClass();
                         return true;
-                    case "Course" when course is null:
-                        // One Course per race; the first is the class's (a single-race list has one).
-                        course = ReadCourse();
+                    case "Course":
+                        // One Course per race; the first is the class's (a single-race list has one), and one given
+                        // for a race is that race's. Another for a race already given is skipped.
+                        var race = RaceAttribute("Course");
+                        if (course is not null && (race is null || raceCourses.Any(c => c.RaceNumber == race)))
+                        {
+                            return false;
+                        }
+
+                        var read = ReadCourse();
+                        course ??= read;
+                        if (race is { } r)
+                        {
+                            raceCourses.Add(new IofRaceCourse(r, read));
+                        }
+
                         return true;
                     case "PersonResult":
                         persons.Add(ReadPersonResult(cls));
@@ -240,7 +292,8 @@ public static class IofResultListParser
                         return false;
                 }
             });
-            return new IofClassResult(cls ?? throw Error("a ClassResult has no Class"), course, persons);
+            var result = new IofClassResult(cls ?? throw Error("a ClassResult has no Class"), course, persons);
+            return raceCourses.Count == 0 ? result : result with { RaceCourses = raceCourses };
         }
 
         private IofClass ReadClass()
@@ -292,6 +345,7 @@ public static class IofResultListParser
             var person = new IofPerson(null, null, null);
             IofOrganisation? organisation = null;
             IofPersonResult? result = null;
+            List<IofPersonResult>? others = null;
             ReadChildren(name =>
             {
                 switch (name)
@@ -302,15 +356,34 @@ public static class IofResultListParser
                     case "Organisation":
                         organisation = ReadOrganisation();
                         return true;
-                    case "Result" when result is null:
-                        result = ReadResult(cls);
+                    case "Result":
+                        // A Result per race (a multi-day file); a second one for a race already read is skipped, so a
+                        // person holds at most one per race number, and one without.
+                        var race = RaceAttribute("Result");
+                        if (result is not null && (result.RaceNumber == race || others?.Any(o => o.RaceNumber == race) == true))
+                        {
+                            return false;
+                        }
+
+                        var read = ReadResult(cls) with { RaceNumber = race };
+                        if (result is null)
+                        {
+                            result = read;
+                        }
+                        else
+                        {
+                            (others ??= []).Add(read);
+                        }
+
                         return true;
                     default:
                         return false;
                 }
             });
             var r = result ?? new IofPersonResult(person, null, null, null, null, null, null, null, IofStatus.Inactive, null, []);
-            return r with { Person = person, Organisation = organisation };
+            return others is null
+                ? r with { Person = person, Organisation = organisation }
+                : r with { Person = person, Organisation = organisation, OtherResults = [.. others.Select(o => o with { Person = person, Organisation = organisation })] };
         }
 
         private IofPerson ReadPerson()
@@ -567,6 +640,15 @@ public static class IofResultListParser
         }
 
         private static string? Optional(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
+        /// <summary>The current element's <c>raceNumber</c> attribute (read before the element is); null when it has none.</summary>
+        private int? RaceAttribute(string element) =>
+            reader.GetAttribute("raceNumber")?.Trim() is { Length: > 0 } text ? RaceNumber(text, $"{element} raceNumber", Error) : null;
+
+        private int RaceNumber(string text, string what, Func<string, IofParseException> error) =>
+            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= maxRaceNumber
+                ? n
+                : throw error($"{what} '{Shown(text)}' is not a race number from 1 to {maxRaceNumber}");
 
         private double? Number(string text, string what)
         {

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace Edge.Appliance.Orienteering;
 
 /// <summary>
-/// The console's Orienteering page (<c>/admin/orienteering</c>): the lists imported into this meet and which one is
-/// shown, the classes meet.json does not configure, the inbox and what it refused, and an upload form (the timer only)
+/// The console's Orienteering page (<c>/admin/orienteering</c>): the lists imported into this meet and which are
+/// shown (one per day of a multi-day meet, each list with the days it holds), the classes meet.json does not configure, the inbox and what it refused, and an upload form (the timer only)
 /// that goes through the same import as the inbox and <c>POST /api/o/results</c>.
 /// </summary>
 public static class OrienteeringConsole
@@ -44,8 +44,10 @@ public static class OrienteeringConsole
         html.Raw("<table><tr><th>Log id</th><th>From</th><th>List</th><th>Created</th></tr>");
         foreach (var list in state.Lists.Reverse())
         {
-            var shown = state.Shown?.LogId == list.LogId;
-            html.Add($"<tr><td>{list.LogId}{(shown ? " (shown)" : "")}</td><td>{list.Source}</td><td>{list.Status}{(list.Competitors > 0 ? $", {list.Competitors} competitors" : "")}</td>");
+            // Shown: the Complete list shown for one of the days (a one-day meet's one list shown).
+            var shown = state.IsShown(list.LogId);
+            var days = state.IsMultiDay || list.Days is not ([] or [1]) ? DaysText(list.Days) : "";
+            html.Add($"<tr><td>{list.LogId}{(shown ? " (shown)" : "")}</td><td>{list.Source}</td><td>{list.Status}{(list.Competitors > 0 ? $", {list.Competitors} competitors" : "")}{days}</td>");
             html.Add($"<td>{list.CreateTime?.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture) ?? "–"}</td></tr>");
         }
 
@@ -104,6 +106,13 @@ public static class OrienteeringConsole
         html.Raw("</main></body></html>");
         return ConsoleLayout.Send(html, status);
     }
+
+    private static string DaysText(IReadOnlyList<int> days) => days.Count switch
+    {
+        0 => "",
+        1 => $", day {days[0]}",
+        _ => $", days {string.Join(", ", days)}",
+    };
 
     private static string ReadShort(string path)
     {

@@ -73,7 +73,7 @@ public sealed partial class OrienteeringImport(
             var list = prepared.List;
             if (results.Find(prepared.Hash) is { } known)
             {
-                return new ImportOutcome(false, known, list.Status, list.CreateTime, list.Classes.Count, prepared.Competitors, results.Current.Shown?.LogId == known);
+                return new ImportOutcome(false, known, list.Status, list.CreateTime, list.Classes.Count, prepared.Competitors, results.Current.IsShown(known));
             }
 
             // OE exports on an interval and stamps each export anew: an unchanged list would be megabytes more in the

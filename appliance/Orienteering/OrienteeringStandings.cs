@@ -44,8 +44,14 @@ public static class OrienteeringStandings
     /// organisation's key (<see cref="TeamScoring.OrganisationKey"/>).
     /// </summary>
     public static Standings MultiDay(IReadOnlyList<ScoredEvent> days) =>
-        Compute(days, days.Count, p => p.Person.Id is { } id && NameKey(p, TeamScoring.OrganisationKey) is not null ? "id:" + id : NameKey(p, TeamScoring.OrganisationKey),
-            TeamScoring.OrganisationKey);
+        Compute(days, days.Count, p => MultiDayIdentity(p.Person, p.Organisation), TeamScoring.OrganisationKey);
+
+    /// <summary>
+    /// Who a competitor is across the days of one event (<see cref="Standing.Identity"/> of <see cref="MultiDay"/>,
+    /// compared ignoring case): the person id, else name and organisation; null for a vacant entry.
+    /// </summary>
+    public static string? MultiDayIdentity(IofPerson person, IofOrganisation? organisation) =>
+        person.Id is { } id && NameKey((person, organisation), TeamScoring.OrganisationKey) is not null ? "id:" + id : NameKey((person, organisation), TeamScoring.OrganisationKey);
 
     /// <summary>
     /// A season: each competitor's and team's <paramref name="best"/> event scores count. Events come from different

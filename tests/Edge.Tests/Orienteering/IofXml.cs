@@ -33,6 +33,34 @@ internal static class IofXml
             </PersonResult>
         """;
 
+    /// <summary>
+    /// A ResultList created at <paramref name="createTime"/> whose Event names <paramref name="races"/> (number, name;
+    /// none: the Event has no Race element), holding the given ClassResult elements.
+    /// </summary>
+    public static string DaysList(string classResults, string createTime, string status = "Complete", params (int Number, string Name)[] races) => $"""
+        {Header}
+        <ResultList xmlns="http://www.orienteering.org/datastandard/3.0" iofVersion="3.0" status="{status}" createTime="{createTime}" creator="OE2010">
+          <Event><Name>Junior Nationals</Name><StartTime><Date>2026-06-06</Date></StartTime>{string.Concat(races.Select(r => string.Create(CultureInfo.InvariantCulture, $"<Race><RaceNumber>{r.Number}</RaceNumber><Name>{r.Name}</Name></Race>")))}</Event>
+        {classResults}
+        </ResultList>
+        """;
+
+    /// <summary>A PersonResult with a Result per race given: its raceNumber (null: none written), seconds (null: none), status.</summary>
+    public static string PersonRaces(string given, string family, string org, params (int? Race, double? Time, string Status)[] results) => $"""
+            <PersonResult>
+              <Person><Name><Family>{family}</Family><Given>{given}</Given></Name></Person>
+              <Organisation><Name>{org}</Name></Organisation>
+              {string.Concat(results.Select(r => Result(r.Race, r.Time, r.Status)))}
+            </PersonResult>
+        """;
+
+    private static string Result(int? race, double? time, string status)
+    {
+        var attribute = race is null ? "" : string.Create(CultureInfo.InvariantCulture, $" raceNumber=\"{race}\"");
+        var seconds = time is null ? "" : string.Create(CultureInfo.InvariantCulture, $"<Time>{time}</Time>");
+        return $"<Result{attribute}>{seconds}<Status>{status}</Status></Result>";
+    }
+
     public static IofResultList Parse(string xml, IofParseOptions? options = null) => IofResultListParser.Parse(Encoding.UTF8.GetBytes(xml), options);
 
     /// <summary>A competitor's result as the parser would give it.</summary>
