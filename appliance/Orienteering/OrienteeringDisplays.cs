@@ -24,7 +24,8 @@ public static class OrienteeringDisplays
 
     /// <summary>
     /// One page of the results cycle and how many pages there are (the page number wraps around): each class in the
-    /// template's <c>races</c> (all shown classes when it names none), in pages of its rows per page, then each team class.
+    /// template's <c>races</c> (all shown classes when it names none), in pages of its rows per page, then each team class;
+    /// on a multi-day meet the current day's (its name in each heading), then each class's and team class's totals.
     /// <paramref name="only"/> (the display's <c>?race=</c>) narrows it to one class or team class.
     /// </summary>
     public static int Classes(Html html, OrienteeringState state, DisplayTemplate template, string title, string? only, ref int number)
@@ -38,6 +39,7 @@ public static class OrienteeringDisplays
 
         var rows = Math.Max(1, template.RowsPerPage);
         var pages = new List<Action<Html>>();
+        var day = state.IsMultiDay && state.CurrentDay is { } current ? " · " + current.Name : "";
         foreach (var c in scored.Classes.Where(c => Wanted(template, only, c.Key, c.Class)))
         {
             var shown = c.Competitors.Where(Shown).ToList();
@@ -51,7 +53,7 @@ public static class OrienteeringDisplays
             for (var i = 0; i < count; i++)
             {
                 var from = i * rows;
-                var heading = count > 1 ? $"{c.Class.Name} · {from + 1}–{Math.Min(from + rows, shown.Count)}" : c.Class.Name;
+                var heading = c.Class.Name + day + (count > 1 ? $" · {from + 1}–{Math.Min(from + rows, shown.Count)}" : "");
                 var page = shown.Skip(from).Take(rows).ToList();
                 pages.Add(h => ClassBoard(h, c, heading, page, leader));
             }
@@ -63,9 +65,24 @@ public static class OrienteeringDisplays
             for (var i = 0; i < count; i++)
             {
                 var from = i * rows;
-                var heading = count > 1 ? $"{t.Team.Name} · {from + 1}–{Math.Min(from + rows, t.Teams.Count)}" : t.Team.Name;
+                var heading = t.Team.Name + day + (count > 1 ? $" · {from + 1}–{Math.Min(from + rows, t.Teams.Count)}" : "");
                 var page = t.Teams.Skip(from).Take(rows).ToList();
                 pages.Add(h => TeamBoard(h, heading, page));
+            }
+        }
+
+        if (state.Overall is { } overall)
+        {
+            foreach (var c in overall.Classes.Where(c => c.Scheme != ClassScheme.Alpha && Wanted(template, only, c.Key, state.FindClass(c.Key)?.Class)))
+            {
+                var ranked = c.Standings.Where(x => x.Total is not null).ToList();
+                var name = state.Days.Select(d => d.FindClass(c.Key)?.Class.Name).LastOrDefault(n => n is not null) ?? c.Key;
+                Totals(pages, $"{name} · overall", ranked, rows, c.Scheme == ClassScheme.Time);
+            }
+
+            foreach (var t in overall.Teams.Where(t => Wanted(template, only, t.Team.Id, null)))
+            {
+                Totals(pages, $"{t.Team.Name} · overall", [.. t.Standings.Where(x => x.Total is not null)], rows, time: false);
             }
         }
 
@@ -218,6 +235,40 @@ public static class OrienteeringDisplays
         }
 
         html.Raw("</tbody></table>");
+    }
+
+    /// <summary>Pages of multi-day totals: place, name and club (or team), the total as a time or a score.</summary>
+    private static void Totals(List<Action<Html>> pages, string title, List<Standing> standings, int rows, bool time)
+    {
+        var count = (standings.Count + rows - 1) / rows;
+        for (var i = 0; i < count; i++)
+        {
+            var from = i * rows;
+            var heading = title + (count > 1 ? $" · {from + 1}–{Math.Min(from + rows, standings.Count)}" : "");
+            var page = standings.Skip(from).Take(rows).ToList();
+            pages.Add(html =>
+            {
+                html.Add($"<h2>{heading}</h2><table class=\"board\"><tbody>");
+                foreach (var s in page)
+                {
+                    var club = s.Organisation?.Name ?? s.Organisation?.ShortName;
+                    var total = s.Total is not { } t ? "" : time ? OrienteeringFormat.Time(t) : OrienteeringFormat.Score(t);
+                    html.Add($"<tr><td class=\"r w7\">{s.Position?.ToString(CultureInfo.InvariantCulture) ?? ""}</td>");
+                    if (s.Person is { } p)
+                    {
+                        html.Add($"<td>{p.Name} <span class=\"s\">{club ?? ""}</span></td>");
+                    }
+                    else
+                    {
+                        html.Add($"<td>{club ?? s.Identity}</td>");
+                    }
+
+                    html.Add($"<td class=\"r w20\">{total}</td></tr>");
+                }
+
+                html.Raw("</tbody></table>");
+            });
+        }
     }
 
     private static void TeamBoard(Html html, string heading, IReadOnlyList<ScoredTeam> rows)

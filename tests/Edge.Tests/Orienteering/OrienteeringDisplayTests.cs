@@ -113,6 +113,38 @@ public class OrienteeringDisplayTests
         Assert.Contains(">3</td><td>Ann Able", again.Data, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task On_a_multi_day_meet_the_results_screen_shows_the_current_day_then_the_totals()
+    {
+        // W1F (worldcup): day 1 Ann 100, Bea 95, Cat 92; day 2 Bea 100, Ann 95 (Cat did not run). Totals: Ann and Bea
+        // 195 (tied, both first), Cat 92. W2T: Club A 100 + 92 then 95 = 287, Club B 95 then 100 = 195.
+        var both = IofXml.DaysList(IofXml.ClassResult("W1F",
+            IofXml.PersonRaces("Ann", "Able", "Club A", (1, 1500, "OK"), (2, 1600, "OK"))
+            + IofXml.PersonRaces("Bea", "Best", "Club B", (1, 1600, "OK"), (2, 1400, "OK"))
+            + IofXml.PersonRaces("Cat", "Cole", "Club A", (1, 1700, "OK"))), "2026-06-07T15:00:00-07:00", "Complete", (1, "Sprint"), (2, "Long"));
+        using var o = new OrienteeringBox();
+        using var meet = Meet();
+        await using var box = await TestBox.StartAsync(null, [meet.Setting, .. o.Settings()[1..]]);
+        o.Drop("days.xml", both);
+        await OrienteeringBox.WaitAsync(box, c => OrienteeringBox.HasClass(c, "W1F"), "the export");
+
+        using var first = await box.Http.GetAsync($"/d/{ResultsDisplay}?page=1&fragment=1");
+        Assert.Equal("4", first.Headers.GetValues("X-Pages").Single());
+        var today = await first.Content.ReadAsStringAsync();
+        Assert.True(PhonePageTests.Ordered(today, "<h2>W1F · Long</h2>", ">1</td><td>Bea Best", ">2</td><td>Ann Able"), today);
+        Assert.DoesNotContain("Cat Cole", today);
+        Assert.Contains("<h2>Middle School Teams · Long</h2>", await box.Http.GetStringAsync($"/d/{ResultsDisplay}?page=2&fragment=1"));
+        var totals = await box.Http.GetStringAsync($"/d/{ResultsDisplay}?page=3&fragment=1");
+        Assert.True(PhonePageTests.Ordered(totals, "<h2>W1F · overall</h2>",
+            "<tr><td class=\"r w7\">1</td><td>Ann Able <span class=\"s\">Club A</span></td><td class=\"r w20\">195</td></tr>",
+            "<tr><td class=\"r w7\">1</td><td>Bea Best <span class=\"s\">Club B</span></td><td class=\"r w20\">195</td></tr>",
+            "<tr><td class=\"r w7\">3</td><td>Cat Cole <span class=\"s\">Club A</span></td><td class=\"r w20\">92</td></tr>"), totals);
+        var teams = await box.Http.GetStringAsync($"/d/{ResultsDisplay}?page=4&fragment=1");
+        Assert.True(PhonePageTests.Ordered(teams, "<h2>Middle School Teams · overall</h2>",
+            "<tr><td class=\"r w7\">1</td><td>Club A</td><td class=\"r w20\">287</td></tr>",
+            "<tr><td class=\"r w7\">2</td><td>Club B</td><td class=\"r w20\">195</td></tr>"), teams);
+    }
+
     /// <summary>
     /// M21 on the course: R1 passed 32 at 10:11:40 (700 s), R2 passed 31 at 10:09:40 (280 s), R3 passed 32 at 10:12:50
     /// (650 s), R4 not started. Finished: F1 at 10:06:40 (1,000 s, by the file's finish time), F2 at 10:13:20 (1,100 s,
