@@ -55,7 +55,8 @@ public sealed partial class ScreenDesigns(ReadStore store, MeetHost meetHost, IO
     public async Task SaveTemplateAsync(DisplayTemplate template, string by, CancellationToken ct)
     {
         var meet = meetHost.Current;
-        foreach (var race in template.Races.Where(r => meet.FindRace(r) is null))
+        // An orienteering template names classes, which come with the exports: one may be set up before its class arrives.
+        foreach (var race in template.ShowsOrienteering ? [] : template.Races.Where(r => meet.FindRace(r) is null))
         {
             throw new ScreenDesignException($"There is no race '{race}' in the meet ({string.Join(", ", meet.Races.Select(r => r.Id))}).");
         }

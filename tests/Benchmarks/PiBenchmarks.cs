@@ -13,7 +13,7 @@ internal static class PiBenchmarks
     private const int Cpu = 0;
     private const int QuotaPercent = 30;
 
-    /// <summary>The appliance published as the image has it (ReadyToRun), by the bench script.</summary>
+    /// <summary>The appliance published as the image has it (self-contained, composite ReadyToRun), by the bench script.</summary>
     private static string BoxAppliance
     {
         get
@@ -34,6 +34,7 @@ internal static class PiBenchmarks
         {
             envelope.Hold(box);
             box.ApplianceDll = appliance;
+            box.ApplianceExecutable = Path.ChangeExtension(appliance, null);
         }
 
         var (starts, processors) = await StartsAsync(AsOnTheBox, 3);
@@ -97,6 +98,7 @@ internal static class PiBenchmarks
         {
             envelope.Hold(box);
             box.ApplianceDll = appliance;
+            box.ApplianceExecutable = Path.ChangeExtension(appliance, null);
         }, 5);
         Console.WriteLine($"pi-start: process start to healthy {string.Join(" / ", starts.Select(s => $"{s.TotalMilliseconds:N0} ms"))}, " +
             $"median {starts.Order().ElementAt(starts.Count / 2).TotalMilliseconds:N0} ms; {(envelope.Sample() - before).Describe(clock.Elapsed)}; load average now {LoadAverage()}");

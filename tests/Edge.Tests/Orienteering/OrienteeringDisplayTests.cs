@@ -92,6 +92,33 @@ public class OrienteeringDisplayTests
     }
 
     [Fact]
+    public async Task The_timer_picks_the_classes_a_screen_shows_from_those_in_the_results()
+    {
+        using var o = new OrienteeringBox();
+        using var meet = Meet();
+        await using var box = await TestBox.StartAsync(null, [meet.Setting, .. o.Settings()[1..]]);
+        o.Drop("results.xml", Results);
+        await OrienteeringBox.WaitAsync(box, c => OrienteeringBox.HasClass(c, "M1F"), "the export");
+        using var timer = await ConsoleClient.SignInAsync(box, ConsoleClient.Password);
+
+        var console = await timer.PageAsync("/admin/screens");
+        Assert.Contains("<option value=\"orienteering\">orienteering</option><option value=\"radio\">radio</option>", console);
+        foreach (var key in new[] { "W1F", "M1F", "W2T" })
+        {
+            Assert.Contains($"<label><input type=\"checkbox\" name=\"races\" value=\"{key}\"> {key}</label>", console);
+        }
+
+        await Edge.Tests.Screens.ScreenSupport.SaveTemplateAsync(timer, """{ "id": "t-men", "name": "Men", "layout": "orienteering", "races": ["M1F"], "rowsPerPage": 6 }""");
+        var id = await Edge.Tests.Screens.ScreenSupport.CreateDisplayAsync(timer, "Men's board", "t-men");
+        using var first = await box.Http.GetAsync($"/d/{id}?page=1&fragment=1");
+        Assert.Equal("2", first.Headers.GetValues("X-Pages").Single());
+        var html = await first.Content.ReadAsStringAsync();
+        Assert.StartsWith("<h1>Men</h1><h2>M1F · 1–6</h2>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("W1F", html);
+        Assert.Contains("<h2>M1F · 7–12</h2>", await box.Http.GetStringAsync($"/d/{id}?page=2&fragment=1"));
+    }
+
+    [Fact]
     public async Task An_open_screen_is_sent_the_new_results_when_an_export_lands()
     {
         using var o = new OrienteeringBox();

@@ -36,6 +36,12 @@ public sealed class ProcessBox : IDisposable
     public string? ApplianceDll { get; set; }
 
     /// <summary>
+    /// A self-contained appliance's own executable (as the image runs it), started instead of <c>dotnet</c> with
+    /// <see cref="ApplianceDll"/>; a self-contained build is not always started by another installation's host.
+    /// </summary>
+    public string? ApplianceExecutable { get; set; }
+
+    /// <summary>
     /// Cgroup directories the process joins before its first instruction, as a systemd unit's CPUQuota and
     /// AllowedCPUs would put it: the runtime reads its processor count and quota once, at start.
     /// </summary>
@@ -54,7 +60,8 @@ public sealed class ProcessBox : IDisposable
     /// <summary>Starts the box and waits until /healthz says it is open and accepting; returns how long that took.</summary>
     public async Task<TimeSpan> StartAsync()
     {
-        var info = new ProcessStartInfo(Cgroups.Count == 0 ? "dotnet" : "/bin/sh")
+        var host = ApplianceExecutable ?? "dotnet";
+        var info = new ProcessStartInfo(Cgroups.Count == 0 ? host : "/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -71,13 +78,16 @@ public sealed class ProcessBox : IDisposable
         if (Cgroups.Count > 0)
         {
             // The shell moves itself into each cgroup, then becomes dotnet: same pid, so Kill, Pid and /proc still fit.
-            foreach (var arg in (string[])["-c", "while [ \"$1\" != -- ]; do echo $$ > \"$1/cgroup.procs\" || exit 125; shift; done; shift; exec \"$@\"", "sh", .. Cgroups, "--", "dotnet"])
+            foreach (var arg in (string[])["-c", "while [ \"$1\" != -- ]; do echo $$ > \"$1/cgroup.procs\" || exit 125; shift; done; shift; exec \"$@\"", "sh", .. Cgroups, "--", host])
             {
                 info.ArgumentList.Add(arg);
             }
         }
 
-        info.ArgumentList.Add(ApplianceDll ?? AppliancePath);
+        if (ApplianceExecutable is null)
+        {
+            info.ArgumentList.Add(ApplianceDll ?? AppliancePath);
+        }
         foreach (var arg in (string[])[$"--urls=http://127.0.0.1:{HttpPort}", "--Timing:Address=127.0.0.1", $"--Timing:Port={TimingPort}", $"--Edge:DataDir={DataDir}", .. _settings])
         {
             info.ArgumentList.Add(arg);
