@@ -13,7 +13,8 @@ namespace Edge.Appliance.Results;
 /// a change notice for live pages. Reads are durable before the engine sees them; nothing here can slow ingest.
 /// </summary>
 public sealed partial class ResultsService(
-    ReadStore store, MeetHost meetHost, IOptions<StoreOptions> storeOptions, TimeProvider time, ILogger<ResultsService> logger) : BackgroundService, IResultsFeed
+    ReadStore store, MeetHost meetHost, IOptions<StoreOptions> storeOptions, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<ResultsService> logger)
+    : BackgroundService, IResultsFeed
 {
     /// <summary>Entries per read while replaying the whole log.</summary>
     private const int ReplayPageSize = 50_000;
@@ -48,7 +49,16 @@ public sealed partial class ResultsService(
         store.MeetOpened += OnMeetOpened;
         try
         {
-            await Task.Yield();
+            // The first replay waits until the box has started: the timing port listening and reads stored do not
+            // wait for results. On a Pi-class core a big meet's replay (reader and adder, two busy threads) would
+            // otherwise take most of the core from the host's own start, and the box would take reads seconds later.
+            // Pages show the meet's races without results until the replay publishes, as they did while it ran.
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            {
+                await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+            }
+
             while (!stoppingToken.IsCancellationRequested)
             {
                 try

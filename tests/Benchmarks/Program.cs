@@ -31,6 +31,7 @@ var benchmarks = new Dictionary<string, Func<Task>>
     ["orienteering-import"] = OrienteeringBenchmarks.Import,
     ["pi"] = PiBenchmarks.Envelope,
     ["pi-start"] = PiBenchmarks.Starts,
+    ["pi-rebuild"] = PiBenchmarks.Rebuild,
 };
 if (which != "all" && !benchmarks.ContainsKey(which))
 {
