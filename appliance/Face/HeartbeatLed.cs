@@ -8,7 +8,11 @@ namespace Edge.Appliance.Face;
 /// </summary>
 public sealed partial class HeartbeatLed
 {
+    /// <summary>Writes refused in a row before the LED counts as gone.</summary>
+    private const int MaxFailures = 5;
+
     private readonly string _brightness;
+    private int _failures;
     private readonly string _trigger;
     private readonly string? _ownTrigger;
     private readonly string _on;
@@ -100,6 +104,13 @@ public sealed partial class HeartbeatLed
 
         if (Write(_brightness, on ? _on : "0"))
         {
+            _failures = 0;
+            return true;
+        }
+
+        // One refused write (a reader of the file at that instant) is not a lost LED; several in a row are.
+        if (++_failures < MaxFailures)
+        {
             return true;
         }
 
@@ -112,7 +123,9 @@ public sealed partial class HeartbeatLed
     {
         try
         {
-            File.WriteAllText(path, value);
+            // Shared, so that .NET's advisory lock never refuses the write while someone reads the file.
+            using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
+            file.Write(System.Text.Encoding.ASCII.GetBytes(value));
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
