@@ -108,6 +108,9 @@ step "installing the apps and the box's configuration"
 mkdir -p "$root/opt/edge"
 cp -a "$work/apps/appliance" "$work/apps/sync-agent" "$root/opt/edge/"
 cp -a "$here/files/." "$root/"
+# Every mount point fstab names must exist on the read-only root (git keeps no empty folders, so they are made here):
+# a missing one fails local-fs.target and the box stops in emergency mode.
+awk '!/^[[:space:]]*#/ && NF >= 2 { print $2 }' "$root/etc/fstab" | while read -r point; do mkdir -p "$root$point"; done
 ln -sf /run/systemd/resolve/resolv.conf "$root/etc/resolv.conf"
 # No host keys baked into the image (every box would share them): edge-box-config makes them on the data partition.
 rm -f "$root"/etc/ssh/ssh_host_*
