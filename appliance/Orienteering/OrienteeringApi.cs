@@ -129,7 +129,7 @@ public static class OrienteeringApi
             return TypedResults.NotFound(new OErrorJson(asked ? $"There is no class '{key}' on day {day!.Number} of the results." : $"There is no class '{key}' in the results."));
         }
 
-        var leader = c.Competitors.Where(r => r.Position == 1).Select(r => r.Result.Time).FirstOrDefault();
+        var leader = c.LeaderTime;
         var legs = OrienteeringLegs.Of(c);
         return TypedResults.Ok(c.Competitors.Zip(legs).Select(x =>
         {

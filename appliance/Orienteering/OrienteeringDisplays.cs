@@ -48,7 +48,7 @@ public static class OrienteeringDisplays
                 continue;
             }
 
-            var leader = c.Competitors.Where(r => r.Position == 1).Select(r => r.Result.Time).FirstOrDefault();
+            var leader = c.LeaderTime;
             var count = (shown.Count + rows - 1) / rows;
             for (var i = 0; i < count; i++)
             {
@@ -76,7 +76,7 @@ public static class OrienteeringDisplays
             foreach (var c in overall.Classes.Where(c => c.Scheme != ClassScheme.Alpha && Wanted(template, only, c.Key, state.FindClass(c.Key)?.Class)))
             {
                 var ranked = c.Standings.Where(x => x.Total is not null).ToList();
-                var name = state.Days.Select(d => d.FindClass(c.Key)?.Class.Name).LastOrDefault(n => n is not null) ?? c.Key;
+                var name = OrienteeringPages.ClassName(state, c.Key);
                 Totals(pages, $"{name} · overall", ranked, rows, c.Scheme == ClassScheme.Time);
             }
 
@@ -140,7 +140,7 @@ public static class OrienteeringDisplays
         foreach (var (c, s, at) in finished)
         {
             var r = s.Result;
-            var leader = c.Competitors.Where(x => x.Position == 1).Select(x => x.Result.Time).FirstOrDefault();
+            var leader = c.LeaderTime;
             var place = s.Position is { } pos ? PhonePages.Ordinal(pos) : OrienteeringFormat.Status(r.Status);
             var behind = s.Position is > 1 && leader is { } l && r.Time is { } t ? OrienteeringFormat.Behind(t - l) : "";
             html.Add($"<tr><td>{r.Person.Name}<span class=\"l2\">{About(c, r)}</span></td>");

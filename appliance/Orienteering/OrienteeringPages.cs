@@ -105,7 +105,7 @@ public static class OrienteeringPages
             DaySwitcher(html, state, day.Number, d => d.FindClass(key) is null ? null : $"/o/classes/{escaped}?day={d.Number}",
                 state.FindOverallClass(key) is null ? null : $"/o/overall/classes/{escaped}");
             html.Add($"<p class=\"s\">{(state.IsMultiDay ? day.Name + " · " : "")}{Course(c)}scored by {SchemeNames.Of(c.Scheme)} · <a href=\"/o/classes/{escaped}/splits{q}\">Splits</a></p>");
-            var leader = c.Competitors.Where(r => r.Position == 1).Select(r => r.Result.Time).FirstOrDefault();
+            var leader = c.LeaderTime;
             html.Raw("<table><thead><tr><th class=\"r\">#</th><th>Name</th><th class=\"r\">Time</th><th class=\"r\">Score</th></tr></thead><tbody>");
             foreach (var r in c.Competitors)
             {
@@ -424,7 +424,8 @@ public static class OrienteeringPages
         day is { } n ? $"There is no team class '{id}' on day {n} of the results." : $"There is no team class '{id}' in the results.";
 
     /// <summary>A class's name as its latest day gives it (the overall standings know it by key).</summary>
-    private static string ClassName(OrienteeringState state, string key) =>
+    /// <summary>A class's name as its latest day gives it; its key when no day has it.</summary>
+    internal static string ClassName(OrienteeringState state, string key) =>
         state.Days.Reverse().Select(d => d.FindClass(key)?.Class.Name).FirstOrDefault(n => n is not null) ?? key;
 
     private static string Counting(ClassScheme scheme) => scheme switch

@@ -21,7 +21,11 @@ public sealed record ScoredClass(
     IofCourse? Course,
     ClassScheme Scheme,
     double? Awt,
-    IReadOnlyList<ScoredCompetitor> Competitors);
+    IReadOnlyList<ScoredCompetitor> Competitors)
+{
+    /// <summary>The winner's time in seconds, what "time behind" is counted from; null when no one is ranked.</summary>
+    public double? LeaderTime => Competitors.Where(r => r.Position == 1).Select(r => r.Result.Time).FirstOrDefault();
+}
 
 /// <summary>
 /// A competitor's <see cref="Position"/> (only OK results have one) and <see cref="Score"/> by the class's scheme:
