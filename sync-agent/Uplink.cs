@@ -17,6 +17,7 @@ internal sealed class Uplink : IMqttEvents, IDisposable
     private volatile bool _connected;
     private volatile string? _failure;
     private volatile bool _stopRequested;
+    private int _leaving;
     private int _refusedCode = -1;
 
     public Uplink(SyncAgent agent, long generation, CloudSettings settings, MqttProtocol protocol, AgentOptions options, AgentLog log, TimeProvider time)
@@ -109,7 +110,7 @@ internal sealed class Uplink : IMqttEvents, IDisposable
 
             if (cancel())
             {
-                Client.Disconnect();
+                Leave();
                 return null;
             }
         }
@@ -119,6 +120,20 @@ internal sealed class Uplink : IMqttEvents, IDisposable
     public void Stop()
     {
         _stopRequested = true;
+        Leave();
+    }
+
+    /// <summary>
+    /// Ends a connection on purpose, once, from whichever thread comes first (the stop, or the network loop seeing the
+    /// stop or a changed configuration): a clean DISCONNECT discards the will, so the offline status goes out first.
+    /// </summary>
+    private void Leave()
+    {
+        if (Interlocked.Exchange(ref _leaving, 1) != 0)
+        {
+            return;
+        }
+
         if (_connected)
         {
             // QoS 0: it goes out ahead of the DISCONNECT even when the QoS 1 window is full.
