@@ -151,7 +151,8 @@ if [ "$arch" = amd64 ]; then
 else
   # The Pi's firmware files, its config.txt and cmdline.txt, kernel, initrd and device trees, as raspi-firmware put them.
   cp -a "$root/boot/firmware/." "$boot/"
-  rm -rf "${root:?}/boot/firmware/"*
+  # raspi-firmware keeps its own copy to install from when a kernel is upgraded: a box is reflashed, never upgraded.
+  rm -rf "${root:?}/boot/firmware/"* "$root/usr/lib/raspi-firmware"
   # The EFI stub boots an uncompressed Image (qemu's virt machine and other UEFI arm64 boards); Debian's arm64
   # vmlinuz is one already in some kernel builds and gzipped in others: look at its first bytes.
   if [ "$(head -c 2 "$root/boot/vmlinuz-$kver" | od -An -tx1 | tr -d ' ')" = 1f8b ]; then
