@@ -15,91 +15,96 @@ public static class Csv
     {
         var rows = new List<Row>();
         var fields = new List<string>();
-        var field = new StringBuilder();
+        StringBuilder? quotedField = null;
         var line = 1;
         var rowLine = 1;
-        var quoted = false;
-        var closed = false;
-        var quoteLine = 0;
-        var i = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
-        for (; i < text.Length; i++)
+        var n = text.Length;
+        var i = n > 0 && text[0] == '\uFEFF' ? 1 : 0;
+        while (i < n)
         {
-            var c = text[i];
-            var crlf = c == '\r' && i + 1 < text.Length && text[i + 1] == '\n';
-            if (quoted)
+            // At the start of a field. A quote opens a quoted field only here; anywhere else it is a character.
+            if (text[i] == '"')
             {
-                if (c == '"')
+                var quoteLine = line;
+                quotedField ??= new StringBuilder();
+                quotedField.Clear();
+                i++;
+                while (true)
                 {
-                    if (i + 1 < text.Length && text[i + 1] == '"')
+                    if (i >= n)
                     {
-                        field.Append('"');
+                        throw new MeetException(path, $"line {quoteLine}: a quote opened here is never closed");
+                    }
+
+                    var c = text[i];
+                    if (c == '"')
+                    {
+                        if (i + 1 < n && text[i + 1] == '"')
+                        {
+                            quotedField.Append('"');
+                            i += 2;
+                            continue;
+                        }
+
                         i++;
+                        break;
                     }
-                    else
-                    {
-                        quoted = false;
-                        closed = true;
-                    }
-                }
-                else
-                {
-                    if (c == '\n' || (c == '\r' && !crlf))
+
+                    if (c == '\n' || (c == '\r' && !(i + 1 < n && text[i + 1] == '\n')))
                     {
                         line++;
                     }
 
-                    field.Append(c);
+                    quotedField.Append(c);
+                    i++;
+                }
+
+                while (i < n && text[i] is ' ' or '\t')
+                {
+                    i++;
+                }
+
+                if (i < n && text[i] is not (',' or '\r' or '\n'))
+                {
+                    throw new MeetException(path, $"line {line}: '{MeetLoader.Printable(text[i].ToString())}' follows a closing quote (a quote inside a quoted field is written twice: \"\")");
+                }
+
+                fields.Add(quotedField.ToString());
+            }
+            else
+            {
+                // The usual field: everything up to the next comma or line end, taken in one piece.
+                var length = text.AsSpan(i).IndexOfAny(',', '\r', '\n');
+                var end = length < 0 ? n : i + length;
+                fields.Add(text[i..end]);
+                i = end;
+            }
+
+            if (i < n && text[i] == ',')
+            {
+                i++;
+                if (i == n)
+                {
+                    // A comma ends the text: its row still has the empty last field.
+                    fields.Add("");
                 }
 
                 continue;
             }
 
-            if (closed && c is not (',' or '\r' or '\n'))
+            // A line end (CRLF, LF or a lone CR) or the end of the text ends the row.
+            rows.Add(new Row(rowLine, [.. fields]));
+            fields.Clear();
+            if (i < n)
             {
-                if (c is ' ' or '\t')
-                {
-                    continue;
-                }
-
-                throw new MeetException(path, $"line {line}: '{MeetLoader.Printable(c.ToString())}' follows a closing quote (a quote inside a quoted field is written twice: \"\")");
-            }
-
-            switch (c)
-            {
-                case '"' when field.Length == 0:
-                    quoted = true;
-                    quoteLine = line;
-                    break;
-                case ',':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    closed = false;
-                    break;
-                case '\r' when crlf:
-                    break;
-                case '\r' or '\n':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    rows.Add(new Row(rowLine, [.. fields]));
-                    fields.Clear();
-                    closed = false;
-                    line++;
-                    rowLine = line;
-                    break;
-                default:
-                    field.Append(c);
-                    break;
+                i += text[i] == '\r' && i + 1 < n && text[i + 1] == '\n' ? 2 : 1;
+                line++;
+                rowLine = line;
             }
         }
 
-        if (quoted)
+        if (fields.Count > 0)
         {
-            throw new MeetException(path, $"line {quoteLine}: a quote opened here is never closed");
-        }
-
-        if (field.Length > 0 || fields.Count > 0 || closed)
-        {
-            fields.Add(field.ToString());
             rows.Add(new Row(rowLine, [.. fields]));
         }
 

@@ -106,6 +106,7 @@ public sealed partial class MeetHost : BackgroundService
         }
 
         Meet meet;
+        var started = _time.GetTimestamp();
         try
         {
             meet = MeetLoader.Load(_dir);
@@ -124,7 +125,7 @@ public sealed partial class MeetHost : BackgroundService
         Volatile.Write(ref _current, meet);
         Volatile.Write(ref _error, null);
         Volatile.Write(ref _loaded, true);
-        LogLoaded(_dir, meet.Races.Count, meet.Participants.Count);
+        LogLoaded(_dir, meet.Races.Count, meet.Participants.Count, (long)_time.GetElapsedTime(started).TotalMilliseconds);
         Changed?.Invoke(meet);
         return null;
     }
@@ -165,8 +166,8 @@ public sealed partial class MeetHost : BackgroundService
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Meet folder {Dir} loaded: {Races} races, {Participants} participants")]
-    private partial void LogLoaded(string dir, int races, int participants);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meet folder {Dir} loaded: {Races} races, {Participants} participants ({Ms} ms)")]
+    private partial void LogLoaded(string dir, int races, int participants, long ms);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Meet folder {Dir} could not be loaded at start: the box listens and stores every read, and shows results once the folder is fixed")]
     private partial void LogStartedWithout(string dir);

@@ -85,8 +85,9 @@ public static partial class MeetLoader
     }
 
     /// <summary>M, F or X for the usual spellings of a gender (any case, spaces around), else null.</summary>
-    public static string? NormalizeGender(string text) =>
-        string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant() switch
+    public static string? NormalizeGender(string text) => text.Length == 1
+        ? text[0] switch { 'M' or 'm' => "M", 'F' or 'f' => "F", 'X' or 'x' => "X", _ => null }
+        : string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant() switch
         {
             "m" or "male" or "man" or "men" => "M",
             "f" or "female" or "woman" or "women" => "F",
@@ -549,6 +550,12 @@ public static partial class MeetLoader
         var participants = new List<Participant>(rows.Count);
         var bibs = new HashSet<string>(StringComparer.Ordinal);
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        var raceById = new Dictionary<string, Race>(StringComparer.OrdinalIgnoreCase);
+        foreach (var r in races)
+        {
+            raceById.TryAdd(r.Id, r);
+        }
+
         foreach (var row in rows.Skip(1))
         {
             if (row.Fields.All(string.IsNullOrWhiteSpace))
@@ -597,7 +604,7 @@ public static partial class MeetLoader
             }
 
             var raceId = Field(race);
-            var matched = races.FirstOrDefault(r => string.Equals(r.Id, raceId, StringComparison.OrdinalIgnoreCase))
+            var matched = raceById.GetValueOrDefault(raceId)
                 ?? throw Bad("race", $"no race has id '{Printable(raceId)}' (races: {string.Join(", ", races.Select(r => r.Id))})");
             var tag = Field(chip) is { Length: > 0 } c ? c : b;
             if (tags.TryGetValue(tag, out var owner))

@@ -1,28 +1,30 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 
 namespace Edge.Appliance.Results;
 
 /// <summary>
-/// Replays a log in pages: one task reads the next page while the caller takes the last one in. A failure on
-/// either side ends both; neither is left waiting on the other (a reader blocked on a full channel is cancelled).
+/// Replays a log in pages: a reader thread (at <see cref="BackgroundWork"/>'s lower priority) reads the next page
+/// while the caller takes the last one in. A failure on either side ends both; neither is left waiting on the other
+/// (a reader blocked on a full hand-over is cancelled).
 /// </summary>
 public static class ReplayPump
 {
     /// <summary>
     /// Reads pages after <paramref name="afterId"/> with <paramref name="read"/> (which returns the page and the last
     /// id it looked at; a page may be empty when every row it looked at was skipped) until nothing is left, handing
-    /// each non-empty page to <paramref name="add"/> in order. Returns the items added and the last id looked at.
+    /// each non-empty page to <paramref name="add"/> in order, on the calling thread. Returns the items added and the
+    /// last id looked at.
     /// </summary>
-    public static async Task<(long Count, long LastId)> RunAsync<T>(
+    public static (long Count, long LastId) Run<T>(
         Func<long, CancellationToken, (List<T> Page, long ScannedTo)> read,
         long afterId,
         Action<List<T>> add,
         CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pages = Channel.CreateBounded<List<T>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        using var pages = new BlockingCollection<List<T>>(boundedCapacity: 2);
         var lastId = afterId;
-        var reader = Task.Run(async () =>
+        var reader = BackgroundWork.Run("results replay reader", () =>
         {
             try
             {
@@ -31,28 +33,26 @@ public static class ReplayPump
                     var (page, scanned) = read(lastId, stop.Token);
                     if (scanned <= lastId)
                     {
-                        break;
+                        return lastId;
                     }
 
                     lastId = scanned;
                     if (page.Count > 0)
                     {
-                        await pages.Writer.WriteAsync(page, stop.Token).ConfigureAwait(false);
+                        pages.Add(page, stop.Token);
                     }
                 }
-
-                pages.Writer.TryComplete();
             }
-            catch (Exception e)
+            finally
             {
-                pages.Writer.TryComplete(e);
+                pages.CompleteAdding();
             }
-        }, CancellationToken.None);
+        });
 
         long count = 0;
         try
         {
-            await foreach (var page in pages.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var page in pages.GetConsumingEnumerable(cancellationToken))
             {
                 count += page.Count;
                 add(page);
@@ -60,12 +60,12 @@ public static class ReplayPump
         }
         catch
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            stop.Cancel();
+            ((IAsyncResult)reader).AsyncWaitHandle.WaitOne();
             throw;
         }
 
-        await reader.ConfigureAwait(false);
-        return (count, lastId);
+        // The reader's own failure (the log could not be read) reaches the caller as it was thrown.
+        return (count, reader.GetAwaiter().GetResult());
     }
 }

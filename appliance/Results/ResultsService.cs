@@ -144,7 +144,13 @@ public sealed partial class ResultsService(
         Interlocked.Exchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
-    private async Task<ResultsEngine> RebuildAsync(EngineLogReader tail)
+    /// <summary>
+    /// The whole log into a fresh engine, on threads of their own at a lower priority (<see cref="BackgroundWork"/>):
+    /// while a big meet's replay takes the CPU for seconds, reads are stored and pages answered first.
+    /// </summary>
+    private Task<ResultsEngine> RebuildAsync(EngineLogReader tail) => BackgroundWork.Run("results rebuild", () => Rebuild(tail));
+
+    private ResultsEngine Rebuild(EngineLogReader tail)
     {
         var clock = time.GetTimestamp();
         var meet = meetHost.Current;
@@ -158,11 +164,11 @@ public sealed partial class ResultsService(
         var meetId = _meetId;
         var committedTo = store.LastId;
         // Reading the log and taking it in overlap: the next page is read while the engine adds this one.
-        var entries = await ReplayPump.RunAsync(
+        var entries = ReplayPump.Run(
             (after, _) => (tail.ReadAfter(after, ReplayPageSize, meetId, committedTo, out var scanned), scanned),
             engine.LastLogId,
             page => engine.Add(page),
-            CancellationToken.None).ConfigureAwait(false);
+            CancellationToken.None);
         engine.SkipTo(entries.LastId);
         var added = time.GetElapsedTime(clock);
         engine.Publish();

@@ -106,6 +106,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Open before the listener binds, so a box with a broken store never accepts a read it cannot keep.
+        var started = time.GetTimestamp();
         _connection = EdgeDatabase.OpenWriter(_options.DataDir);
         _writer = new LogWriter(_connection);
         // Before the meet is read: a folder edit during a slow start is not missed.
@@ -114,7 +115,7 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         PublishTotals();
         _lastId = _writer.NextId - 1;
         Volatile.Write(ref _health, new StoreHealth(StoreState.Healthy, null, null));
-        LogOpened(DatabasePath, _meet!.Key.Length > 0 ? _meet.Key : "(waiting for a meet folder)", Reads, _writer.NextId - 1);
+        LogOpened(DatabasePath, _meet!.Key.Length > 0 ? _meet.Key : "(waiting for a meet folder)", Reads, _writer.NextId - 1, (long)time.GetElapsedTime(started).TotalMilliseconds);
         return base.StartAsync(cancellationToken);
     }
 
@@ -573,8 +574,8 @@ public sealed partial class ReadStore(IOptions<StoreOptions> options, MeetHost m
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Store open at {Path}, meet '{Meet}': {Reads} reads, last log id {LastId}")]
-    private partial void LogOpened(string path, string meet, long reads, long lastId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store open at {Path}, meet '{Meet}': {Reads} reads, last log id {LastId} ({Ms} ms)")]
+    private partial void LogOpened(string path, string meet, long reads, long lastId, long ms);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Store closed with {Reads} reads")]
     private partial void LogClosed(long reads);
