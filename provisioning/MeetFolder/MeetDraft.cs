@@ -57,6 +57,10 @@ public sealed class MeetDraft
     public string? HotspotPassword { get; set; }
     public string? TimerWifi { get; set; }
     public string? TimerWifiPassword { get; set; }
+
+    /// <summary>The orienteering inbox's FTP account (meet.json <c>network.ftp</c>), or null for no FTP server.</summary>
+    public string? FtpUser { get; set; }
+    public string? FtpPassword { get; set; }
     public string? UplinkWifi { get; set; }
     public string? UplinkWifiPassword { get; set; }
     public string? Country { get; set; }
@@ -174,6 +178,11 @@ public sealed class MeetDraft
         if (SshKeys.Count > 0)
         {
             network["ssh"] = new JsonObject { ["authorizedKeys"] = new JsonArray([.. SshKeys.Select(k => (JsonNode)k)]) };
+        }
+
+        if (FtpUser is not null)
+        {
+            network["ftp"] = new JsonObject { ["user"] = FtpUser, ["password"] = FtpPassword ?? "" };
         }
 
         root["network"] = network;

@@ -44,6 +44,8 @@ public sealed class NewCommand(Terminal terminal)
     private Option<string> Country { get; } = new("--country") { Description = "Two-letter country the radio follows for channels and power (default US).", HelpName = "CC" };
     private Option<int?> Channel { get; } = new("--channel") { Description = "Wi-Fi channel 1-13 (default 6).", HelpName = "N" };
     private Option<string[]> SshKeys { get; } = new("--ssh-key") { Description = "An OpenSSH public key file (.pub) allowed to log in (repeatable; without one SSH is off).", HelpName = "FILE.pub" };
+    private Option<string> FtpUser { get; } = new("--ftp-user") { Description = "An FTP account for orienteering software's \"upload files to web\" (OE), which uploads result lists into the box's inbox; without one the FTP server is off.", HelpName = "USER" };
+    private Option<string> FtpPassword { get; } = new("--ftp-password") { Description = "Its password, 8-128 ASCII characters, typed into OE as well (asked for when missing in a terminal).", HelpName = "PASSWORD" };
     private Option<bool> PasswordStdin { get; } = new("--password-stdin") { Description = "Read the console password from the first line of standard input (stored only as a hash)." };
     private Option<string> CloudBroker { get; } = new("--cloud-broker") { Description = "MQTT broker for cloud sync: mqtts://host:8883 or mqtt://host:1883.", HelpName = "URL" };
     private Option<string> DeviceId { get; } = new("--device-id") { Description = "This box's name at the broker (1-64 letters, digits, '.', '-', '_').", HelpName = "ID" };
@@ -67,7 +69,7 @@ public sealed class NewCommand(Terminal terminal)
         {
             Dir, Name, Date, TimeZone, EventId, Races, Splits, AgeGroups, Participants,
             Phones, Hotspot, HotspotPassword, TimerWifi, TimerWifiPassword, UplinkWifi, UplinkWifiPassword, Country, Channel, SshKeys,
-            PasswordStdin,
+            FtpUser, FtpPassword, PasswordStdin,
             CloudBroker, DeviceId, TopicPrefix, CloudUsername, CloudUsernameFile, CloudPasswordFile, CloudCaFile, CloudCertFile, CloudKeyFile, CloudProtocol,
             Force, Yes,
         };
@@ -93,6 +95,8 @@ public sealed class NewCommand(Terminal terminal)
             UplinkWifiPassword = parse.GetValue(UplinkWifiPassword),
             Country = parse.GetValue(Country),
             Channel = parse.GetValue(Channel),
+            FtpUser = parse.GetValue(FtpUser),
+            FtpPassword = parse.GetValue(FtpPassword),
         };
         draft.Races.AddRange((parse.GetValue(Races) ?? []).Select(RaceDraft.Parse));
         if (parse.GetValue(AgeGroups) is { } groups)
@@ -134,6 +138,20 @@ public sealed class NewCommand(Terminal terminal)
             if (draft.TimerWifiPassword is null)
             {
                 throw new ProvisionException("--timer-wifi needs --timer-wifi-password (the timing port is never on an open network)");
+            }
+        }
+
+        if (draft.FtpUser is null && draft.FtpPassword is not null)
+        {
+            throw new ProvisionException("--ftp-password needs --ftp-user (the account OE logs in with)");
+        }
+
+        if (draft.FtpUser is not null && draft.FtpPassword is null)
+        {
+            draft.FtpPassword = ask ? terminal.AskSecret($"Password for the FTP account '{draft.FtpUser}' (8-128 characters, typed into OE as well)") : null;
+            if (draft.FtpPassword is null)
+            {
+                throw new ProvisionException("--ftp-user needs --ftp-password (the box takes no anonymous uploads)");
             }
         }
 

@@ -68,9 +68,12 @@ internal static class PiBenchmarks
         figures.Add(("finish read to SSE, 500 participant streams, p99", Ms(participantP99), "<= 250 ms", participantP99 <= 250));
         figures.Add(("finish read to SSE at every one of 500 race streams, p99", Ms(raceP99), "<= 250 ms", raceP99 <= 250));
 
-        var (requests, pageP99) = await Phase(envelope, "pages", () => WebBenchmarks.Pages(AsOnTheBox, readsPerSecond: 100, target: ">= 1,000 req/s, p99 <= 100 ms"));
-        figures.Add(("race page, wrk -t2 -c100 -d20s, ingesting 100 reads/s", $"{requests:N0} req/s, p99 {Ms(pageP99)}", ">= 1,000 req/s, p99 <= 100 ms",
-            requests >= 1_000 && pageP99 <= 100));
+        var (requests, pageP99, steady) = await Phase(envelope, "pages", () =>
+            WebBenchmarks.Pages(AsOnTheBox, readsPerSecond: 100, target: ">= 1,000 req/s, p99 <= 100 ms", steadyPerSecond: 1_000));
+        figures.Add(("race page, wrk -t2 -c100 -d20s (as fast as it answers), ingesting 100 reads/s", $"{requests:N0} req/s (wrk's p99 {Ms(pageP99)})", ">= 1,000 req/s",
+            requests >= 1_000));
+        figures.Add(("race page at a steady 1,000 req/s (open loop, 100 connections), ingesting 100 reads/s", $"{steady.PerSecond:N0} req/s answered, p99 {Ms(steady.P99Ms)}",
+            "p99 <= 100 ms", steady.Failed == 0 && steady.PerSecond >= 990 && steady.P99Ms <= 100));
 
         var (bigStart, rebuildMs) = await Phase(envelope, "rebuild", () => ResultsBenchmarks.Rebuild(AsOnTheBox));
         figures.Add(("start to accepting reads, 40,000 participants, 400,000 reads", $"{bigStart.TotalMilliseconds:N0} ms", "<= 3 s", bigStart <= TimeSpan.FromSeconds(3)));
@@ -118,6 +121,20 @@ internal static class PiBenchmarks
         }));
         Console.WriteLine($"pi-rebuild: start to accepting reads, 40,000 participants, 400,000 reads: {start.TotalMilliseconds:N0} ms (target <= 3 s); " +
             $"full results rebuild: {rebuildMs:N0} ms (target <= 10 s)");
+    }
+
+    /// <summary><c>./bench pi-pages</c>: only the race page under load in the envelope (wrk's throughput, then a steady 1,000 req/s).</summary>
+    public static async Task Pages()
+    {
+        var appliance = BoxAppliance;
+        using var envelope = CpuEnvelope.Create($"edge-bench-pi-{Environment.ProcessId}", Cpu, QuotaPercent);
+        Console.WriteLine($"pi-pages: the box in {envelope.Description} ({appliance}); load average {LoadAverage()}");
+        await Phase(envelope, "pages", () => WebBenchmarks.Pages(box =>
+        {
+            envelope.Hold(box);
+            box.ApplianceDll = appliance;
+            box.ApplianceExecutable = Path.ChangeExtension(appliance, null);
+        }, readsPerSecond: 100, target: ">= 1,000 req/s, p99 <= 100 ms at 1,000 req/s", steadyPerSecond: 1_000));
     }
 
     /// <summary>Starts boxes on empty stores; returns process start to healthy for each, and the processor counts their runtimes saw.</summary>

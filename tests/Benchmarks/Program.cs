@@ -32,6 +32,7 @@ var benchmarks = new Dictionary<string, Func<Task>>
     ["pi"] = PiBenchmarks.Envelope,
     ["pi-start"] = PiBenchmarks.Starts,
     ["pi-rebuild"] = PiBenchmarks.Rebuild,
+    ["pi-pages"] = PiBenchmarks.Pages,
 };
 if (which != "all" && !benchmarks.ContainsKey(which))
 {

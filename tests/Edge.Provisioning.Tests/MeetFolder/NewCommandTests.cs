@@ -274,6 +274,39 @@ public class NewCommandTests
     }
 
     [Fact]
+    public void An_ftp_account_for_the_orienteering_inbox_is_written_and_checked_by_the_box_rules()
+    {
+        using var temp = new TempFolder();
+
+        var account = Cli.Run(Meets.NewArgs(temp["a"], "--ftp-user", "oe", "--ftp-password", "orienteer 2026"));
+        var asked = Cli.RunInteractive("\nasked-for pass\n", [.. Meets.NewArgs(temp["b"], "--ftp-user", "oe").Where(a => a != "--yes")]);
+        var anonymous = Cli.Run(Meets.NewArgs(temp["c"], "--ftp-user", "anonymous", "--ftp-password", "orienteer 2026"));
+        var noPassword = Cli.Run(Meets.NewArgs(temp["d"], "--ftp-user", "oe"));
+        var noUser = Cli.Run(Meets.NewArgs(temp["e"], "--ftp-password", "orienteer 2026"));
+        var shortPassword = Cli.Run(Meets.NewArgs(temp["f"], "--ftp-user", "oe", "--ftp-password", "short"));
+
+        Assert.True(account.ExitCode == 0, account.ToString());
+        Assert.Equal(new FtpAccount("oe", "orienteer 2026"), MeetLoader.Load(temp["a"]).Network.Ftp);
+        Assert.Equal(0, Cli.Run(Meets.NewArgs(temp["g"])).ExitCode);
+        Assert.Null(MeetLoader.Load(temp["g"]).Network.Ftp);
+        Assert.True(asked.ExitCode == 0, asked.ToString());
+        Assert.Equal(new FtpAccount("oe", "asked-for pass"), MeetLoader.Load(temp["b"]).Network.Ftp);
+        Assert.Equal(1, anonymous.ExitCode);
+        Assert.Contains("network.ftp.user", anonymous.Err, StringComparison.Ordinal);
+        Assert.Contains("anonymous logins", anonymous.Err, StringComparison.Ordinal);
+        Assert.Equal(1, noPassword.ExitCode);
+        Assert.Contains("--ftp-user needs --ftp-password", noPassword.Err, StringComparison.Ordinal);
+        Assert.Equal(1, noUser.ExitCode);
+        Assert.Contains("--ftp-password needs --ftp-user", noUser.Err, StringComparison.Ordinal);
+        Assert.Equal(1, shortPassword.ExitCode);
+        Assert.Contains("8 to 128 characters", shortPassword.Err, StringComparison.Ordinal);
+        foreach (var refused in new[] { temp["c"], temp["d"], temp["e"], temp["f"] })
+        {
+            Assert.False(File.Exists(Path.Combine(refused, "meet.json")), $"{refused}: a refused meet was written");
+        }
+    }
+
+    [Fact]
     public void A_private_ssh_key_is_refused_before_it_can_reach_a_card()
     {
         using var temp = new TempFolder();
