@@ -219,7 +219,7 @@ public sealed class LogWriter : IDisposable
             id = (long)insert.ExecuteScalar()!;
             isNew = true;
         }
-        else
+        else if (!IsLastOpenedAsIs(id.Value, key, name, date, timeZone))
         {
             using var update = _connection.CreateCommand();
             update.CommandText = """
@@ -627,6 +627,23 @@ public sealed class LogWriter : IDisposable
 
     /// <summary>The open meet; a writer used before any meet was opened keeps its entries for the first meet opened.</summary>
     private MeetRecord RequireMeet() => _meet ?? OpenWaitingMeet(0);
+
+    /// <summary>
+    /// The meet is the one opened last and its row already says what the folder says: a restart of the same meet
+    /// writes nothing (a commit, and its fsync, on the way to accepting reads), and last_opened_ms keeps the switch.
+    /// </summary>
+    private bool IsLastOpenedAsIs(long id, string key, string name, string? date, string timeZone)
+    {
+        using var check = _connection.CreateCommand();
+        check.CommandText = """
+            SELECT key = $key AND name = $name AND date IS $date AND time_zone = $zone
+                AND open_seq = (SELECT MAX(open_seq) FROM meets) AND open_seq > 0
+            FROM meets WHERE id = $id
+            """;
+        AddMeetParameters(check, key, name, date, timeZone, 0);
+        check.Parameters.AddWithValue("$id", id);
+        return check.ExecuteScalar() is long same && same == 1;
+    }
 
     private long? FindMeet(string where, string key)
     {

@@ -30,14 +30,9 @@ internal static class PiBenchmarks
         using var envelope = CpuEnvelope.Create($"edge-bench-pi-{Environment.ProcessId}", Cpu, QuotaPercent);
         Console.WriteLine($"pi: the box in {envelope.Description}; the appliance published ReadyToRun as for the image ({appliance})");
         var figures = new List<(string What, string Figure, string Target, bool Met)>();
-        void AsOnTheBox(ProcessBox box)
-        {
-            envelope.Hold(box);
-            box.ApplianceDll = appliance;
-            box.ApplianceExecutable = Path.ChangeExtension(appliance, null);
-        }
+        var onTheBox = OnTheBox(envelope, appliance);
 
-        var (starts, processors) = await StartsAsync(AsOnTheBox, 3);
+        var (starts, processors) = await StartsAsync(onTheBox, 3);
         // For comparison: the plain build the other benchmarks run, whose code is compiled as it is first called.
         var (jitStarts, _) = await StartsAsync(envelope.Hold, 3);
         Console.WriteLine($"pi: start: empty store, process start to healthy {string.Join(" / ", starts.Select(s => $"{s.TotalMilliseconds:N0} ms"))}; " +
@@ -46,36 +41,21 @@ internal static class PiBenchmarks
         var start = starts.Order().ElementAt(starts.Count / 2);
         figures.Add(("start to accepting reads, empty store (median of 3)", $"{start.TotalMilliseconds:N0} ms", "<= 3 s", start <= TimeSpan.FromSeconds(3)));
 
-        var rate = await Phase(envelope, "ingest", async () =>
-        {
-            var dataDir = TempDir.Create("bench-pi-ingest");
-            double perSecond;
-            using (var box = new ProcessBox(dataDir, "--Logging:LogLevel:Default=Warning"))
-            {
-                AsOnTheBox(box);
-                await box.StartAsync();
-                (var reads, perSecond, var elapsed) = await IngestRun.PushAsync(
-                    box, clients: 8, participants: 12_500, tag: "", mats: 4, timeout: TimeSpan.FromMinutes(5), poll: TimeSpan.FromMilliseconds(250));
-                Console.WriteLine($"ingest: {reads:N0} reads from 8 clients stored durably (synchronous=FULL) in {elapsed.TotalSeconds:F2} s = {perSecond:N0} reads/s (target >= 10,000)");
-            }
-
-            TempDir.Delete(dataDir);
-            return perSecond;
-        });
+        var rate = await Phase(envelope, "ingest", () => IngestAsync(onTheBox));
         figures.Add(("durable ingest, 8 clients, 400,000 reads", $"{rate:N0} reads/s", ">= 10,000 reads/s", rate >= 10_000));
 
-        var (participantP99, raceP99) = await Phase(envelope, "sse", () => WebBenchmarks.Sse(AsOnTheBox));
+        var (participantP99, raceP99) = await Phase(envelope, "sse", () => WebBenchmarks.Sse(onTheBox));
         figures.Add(("finish read to SSE, 500 participant streams, p99", Ms(participantP99), "<= 250 ms", participantP99 <= 250));
         figures.Add(("finish read to SSE at every one of 500 race streams, p99", Ms(raceP99), "<= 250 ms", raceP99 <= 250));
 
         var (requests, pageP99, steady) = await Phase(envelope, "pages", () =>
-            WebBenchmarks.Pages(AsOnTheBox, readsPerSecond: 100, target: ">= 1,000 req/s, p99 <= 100 ms", steadyPerSecond: 1_000));
+            WebBenchmarks.Pages(onTheBox, readsPerSecond: 100, target: ">= 1,000 req/s, p99 <= 100 ms", steadyPerSecond: 1_000));
         figures.Add(("race page, wrk -t2 -c100 -d20s (as fast as it answers), ingesting 100 reads/s", $"{requests:N0} req/s (wrk's p99 {Ms(pageP99)})", ">= 1,000 req/s",
             requests >= 1_000));
         figures.Add(("race page at a steady 1,000 req/s (open loop, 100 connections), ingesting 100 reads/s", $"{steady.PerSecond:N0} req/s answered, p99 {Ms(steady.P99Ms)}",
             "p99 <= 100 ms", steady.Failed == 0 && steady.PerSecond >= 990 && steady.P99Ms <= 100));
 
-        var (bigStart, rebuildMs) = await Phase(envelope, "rebuild", () => ResultsBenchmarks.Rebuild(AsOnTheBox));
+        var (bigStart, rebuildMs) = await Phase(envelope, "rebuild", () => ResultsBenchmarks.Rebuild(onTheBox));
         figures.Add(("start to accepting reads, 40,000 participants, 400,000 reads", $"{bigStart.TotalMilliseconds:N0} ms", "<= 3 s", bigStart <= TimeSpan.FromSeconds(3)));
         figures.Add(("full results rebuild, 40,000 participants, 400,000 reads", $"{rebuildMs:N0} ms", "<= 10 s", rebuildMs <= 10_000));
 
@@ -97,12 +77,7 @@ internal static class PiBenchmarks
         Console.WriteLine($"pi-start: the box in {envelope.Description} ({appliance}); load average {LoadAverage()}");
         var before = envelope.Sample();
         var clock = Stopwatch.StartNew();
-        var (starts, _) = await StartsAsync(box =>
-        {
-            envelope.Hold(box);
-            box.ApplianceDll = appliance;
-            box.ApplianceExecutable = Path.ChangeExtension(appliance, null);
-        }, 5);
+        var (starts, _) = await StartsAsync(OnTheBox(envelope, appliance), 5);
         Console.WriteLine($"pi-start: process start to healthy {string.Join(" / ", starts.Select(s => $"{s.TotalMilliseconds:N0} ms"))}, " +
             $"median {starts.Order().ElementAt(starts.Count / 2).TotalMilliseconds:N0} ms; {(envelope.Sample() - before).Describe(clock.Elapsed)}; load average now {LoadAverage()}");
     }
@@ -113,14 +88,44 @@ internal static class PiBenchmarks
         var appliance = BoxAppliance;
         using var envelope = CpuEnvelope.Create($"edge-bench-pi-{Environment.ProcessId}", Cpu, QuotaPercent);
         Console.WriteLine($"pi-rebuild: the box in {envelope.Description} ({appliance}); load average {LoadAverage()}");
-        var (start, rebuildMs) = await Phase(envelope, "rebuild", () => ResultsBenchmarks.Rebuild(box =>
-        {
-            envelope.Hold(box);
-            box.ApplianceDll = appliance;
-            box.ApplianceExecutable = Path.ChangeExtension(appliance, null);
-        }));
+        var (start, rebuildMs) = await Phase(envelope, "rebuild", () => ResultsBenchmarks.Rebuild(OnTheBox(envelope, appliance)));
         Console.WriteLine($"pi-rebuild: start to accepting reads, 40,000 participants, 400,000 reads: {start.TotalMilliseconds:N0} ms (target <= 3 s); " +
             $"full results rebuild: {rebuildMs:N0} ms (target <= 10 s)");
+    }
+
+    /// <summary>A box as the image runs it: in the envelope, the published appliance started by its own executable.</summary>
+    private static Action<ProcessBox> OnTheBox(CpuEnvelope envelope, string appliance) => box =>
+    {
+        envelope.Hold(box);
+        box.ApplianceDll = appliance;
+        box.ApplianceExecutable = Path.ChangeExtension(appliance, null);
+    };
+
+    /// <summary>400,000 reads from 8 simulated controllers, stored durably; returns reads per second.</summary>
+    private static async Task<double> IngestAsync(Action<ProcessBox> prepare)
+    {
+        var dataDir = TempDir.Create("bench-pi-ingest");
+        double perSecond;
+        using (var box = new ProcessBox(dataDir, "--Logging:LogLevel:Default=Warning"))
+        {
+            prepare(box);
+            await box.StartAsync();
+            (var reads, perSecond, var elapsed) = await IngestRun.PushAsync(
+                box, clients: 8, participants: 12_500, tag: "", mats: 4, timeout: TimeSpan.FromMinutes(5), poll: TimeSpan.FromMilliseconds(250));
+            Console.WriteLine($"ingest: {reads:N0} reads from 8 clients stored durably (synchronous=FULL) in {elapsed.TotalSeconds:F2} s = {perSecond:N0} reads/s (target >= 10,000)");
+        }
+
+        TempDir.Delete(dataDir);
+        return perSecond;
+    }
+
+    /// <summary><c>./bench pi-ingest</c>: only the durable ingest in the envelope.</summary>
+    public static async Task Ingest()
+    {
+        var appliance = BoxAppliance;
+        using var envelope = CpuEnvelope.Create($"edge-bench-pi-{Environment.ProcessId}", Cpu, QuotaPercent);
+        Console.WriteLine($"pi-ingest: the box in {envelope.Description} ({appliance}); load average {LoadAverage()}");
+        await Phase(envelope, "ingest", () => IngestAsync(OnTheBox(envelope, appliance)));
     }
 
     /// <summary><c>./bench pi-pages</c>: only the race page under load in the envelope (wrk's throughput, then a steady 1,000 req/s).</summary>
@@ -129,12 +134,7 @@ internal static class PiBenchmarks
         var appliance = BoxAppliance;
         using var envelope = CpuEnvelope.Create($"edge-bench-pi-{Environment.ProcessId}", Cpu, QuotaPercent);
         Console.WriteLine($"pi-pages: the box in {envelope.Description} ({appliance}); load average {LoadAverage()}");
-        await Phase(envelope, "pages", () => WebBenchmarks.Pages(box =>
-        {
-            envelope.Hold(box);
-            box.ApplianceDll = appliance;
-            box.ApplianceExecutable = Path.ChangeExtension(appliance, null);
-        }, readsPerSecond: 100, target: ">= 1,000 req/s, p99 <= 100 ms at 1,000 req/s", steadyPerSecond: 1_000));
+        await Phase(envelope, "pages", () => WebBenchmarks.Pages(OnTheBox(envelope, appliance), readsPerSecond: 100, target: ">= 1,000 req/s, p99 <= 100 ms at 1,000 req/s", steadyPerSecond: 1_000));
     }
 
     /// <summary>Starts boxes on empty stores; returns process start to healthy for each, and the processor counts their runtimes saw.</summary>

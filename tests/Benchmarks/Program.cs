@@ -33,6 +33,7 @@ var benchmarks = new Dictionary<string, Func<Task>>
     ["pi-start"] = PiBenchmarks.Starts,
     ["pi-rebuild"] = PiBenchmarks.Rebuild,
     ["pi-pages"] = PiBenchmarks.Pages,
+    ["pi-ingest"] = PiBenchmarks.Ingest,
 };
 if (which != "all" && !benchmarks.ContainsKey(which))
 {

@@ -192,6 +192,47 @@ public class LogWriterTests : IDisposable
         Assert.Equal("wal", command.ExecuteScalar());
     }
 
+    [Fact]
+    public void Reopening_the_meet_opened_last_writes_nothing_and_a_switch_or_an_edit_is_recorded()
+    {
+        static long Changes(SqliteConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT total_changes()";
+            return (long)command.ExecuteScalar()!;
+        }
+
+        long saturday;
+        using (var connection = EdgeDatabase.OpenWriter(_dir))
+        using (var writer = new LogWriter(connection))
+        {
+            saturday = writer.OpenMeet("saturday", "Saturday", "2026-05-02", "UTC", 1).Id;
+            writer.OpenMeet("sunday", "Sunday", "2026-05-03", "UTC", 2);
+        }
+
+        // Back to Saturday (a switch), then a restart on Saturday: only the switch is a write.
+        using (var connection = EdgeDatabase.OpenWriter(_dir))
+        using (var writer = new LogWriter(connection))
+        {
+            Assert.Equal(saturday, writer.OpenMeet("saturday", "Saturday", "2026-05-02", "UTC", 3).Id);
+            Assert.Equal(1, Changes(connection));
+            Assert.Equal("saturday", writer.LastMeet()!.Key);
+        }
+
+        using (var connection = EdgeDatabase.OpenWriter(_dir))
+        using (var writer = new LogWriter(connection))
+        {
+            var before = Changes(connection);
+            Assert.Equal(saturday, writer.OpenMeet("saturday", "Saturday", "2026-05-02", "UTC", 4).Id);
+            Assert.Equal(before, Changes(connection));
+
+            // The folder renamed the event: the row follows it.
+            writer.OpenMeet("saturday", "Saturday Classic", "2026-05-02", "UTC", 5);
+            Assert.Equal(before + 1, Changes(connection));
+            Assert.Equal("Saturday Classic", writer.LastMeet()!.Name);
+        }
+    }
+
     private List<LogEntry> ConversationLog()
     {
         using var connection = EdgeDatabase.OpenReader(_dir);
