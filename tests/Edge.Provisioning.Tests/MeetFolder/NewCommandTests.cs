@@ -291,15 +291,10 @@ public class NewCommandTests
         Assert.Null(MeetLoader.Load(temp["g"]).Network.Ftp);
         Assert.True(asked.ExitCode == 0, asked.ToString());
         Assert.Equal(new FtpAccount("oe", "asked-for pass"), MeetLoader.Load(temp["b"]).Network.Ftp);
-        Assert.Equal(1, anonymous.ExitCode);
-        Assert.Contains("network.ftp.user", anonymous.Err, StringComparison.Ordinal);
-        Assert.Contains("anonymous logins", anonymous.Err, StringComparison.Ordinal);
-        Assert.Equal(1, noPassword.ExitCode);
-        Assert.Contains("--ftp-user needs --ftp-password", noPassword.Err, StringComparison.Ordinal);
-        Assert.Equal(1, noUser.ExitCode);
-        Assert.Contains("--ftp-password needs --ftp-user", noUser.Err, StringComparison.Ordinal);
-        Assert.Equal(1, shortPassword.ExitCode);
-        Assert.Contains("8 to 128 characters", shortPassword.Err, StringComparison.Ordinal);
+        anonymous.AssertRefused("network.ftp.user", "anonymous logins");
+        noPassword.AssertRefused("--ftp-user needs --ftp-password");
+        noUser.AssertRefused("--ftp-password needs --ftp-user");
+        shortPassword.AssertRefused("8 to 128 characters");
         foreach (var refused in new[] { temp["c"], temp["d"], temp["e"], temp["f"] })
         {
             Assert.False(File.Exists(Path.Combine(refused, "meet.json")), $"{refused}: a refused meet was written");

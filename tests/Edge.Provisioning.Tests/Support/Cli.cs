@@ -4,6 +4,16 @@ namespace Edge.Provisioning.Tests.Support;
 public sealed record CliResult(int ExitCode, string Out, string Err)
 {
     public override string ToString() => $"exit {ExitCode}\n--- out\n{Out}\n--- err\n{Err}";
+
+    /// <summary>The command refused its input (exit 1) with a message saying each of <paramref name="says"/>.</summary>
+    public void AssertRefused(params string[] says)
+    {
+        Xunit.Assert.True(ExitCode == 1, ToString());
+        foreach (var text in says)
+        {
+            Xunit.Assert.Contains(text, Err, StringComparison.Ordinal);
+        }
+    }
 }
 
 /// <summary>Runs <c>edge-provision</c> in this process through its entry, with the text a timer would type.</summary>
