@@ -8,9 +8,8 @@ namespace Edge.Cloud.Tests.Support;
 /// <summary>One instance of the cloud consumer (Edge.Cloud.dll) as a child process, on a free HTTP port.</summary>
 public sealed class CloudProcess : IDisposable
 {
-    private readonly List<string> _output = [];
     private readonly string[] _settings;
-    private Process? _process;
+    private ChildProcess? _process;
 
     public CloudProcess(string instanceId, MosquittoBroker broker, string connectionString, params string[] more)
     {
@@ -27,7 +26,7 @@ public sealed class CloudProcess : IDisposable
     public int HttpPort { get; }
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}/");
     public bool HasExited => _process?.HasExited ?? true;
-    public int Pid => _process?.Id ?? 0;
+    public int Pid => _process?.Pid ?? 0;
 
     public static string CloudPath
     {
@@ -48,11 +47,7 @@ public sealed class CloudProcess : IDisposable
         }
 
         info.Environment["DOTNET_gcServer"] = "0";
-        _process = Process.Start(info)!;
-        _process.OutputDataReceived += (_, e) => Capture(e.Data);
-        _process.ErrorDataReceived += (_, e) => Capture(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = new ChildProcess(info, $"cloud instance {InstanceId}");
         return this;
     }
 
@@ -95,77 +90,20 @@ public sealed class CloudProcess : IDisposable
         return http.GetStringAsync(path).Result;
     }
 
-    private void Capture(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.Add(line);
-        }
-    }
-
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return string.Join("\n", _output);
-            }
-        }
-    }
+    public string Output => _process?.Output ?? "";
 
     /// <summary>Lines the instance logged at error level or worse (fail: / crit:).</summary>
-    public IReadOnlyList<string> Errors
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)).ToList();
-            }
-        }
-    }
+    public IReadOnlyList<string> Errors =>
+        [.. (_process?.Lines ?? []).Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal))];
 
-    public void Kill()
-    {
-        if (_process is { HasExited: false })
-        {
-            Posix.Signal(_process.Id, Posix.SigKill);
-            _process.WaitForExit();
-        }
-    }
+    public void Kill() => _process?.Kill();
 
-    public int Terminate(TimeSpan timeout)
-    {
-        Posix.Signal(_process!.Id, Posix.SigTerm);
-        if (!_process.WaitForExit(timeout))
-        {
-            throw new TimeoutException($"cloud instance {InstanceId} did not stop on SIGTERM:\n{Output}");
-        }
+    public int Terminate(TimeSpan timeout) => _process!.Terminate(timeout).ExitCode;
 
-        _process.WaitForExit();
-        return _process.ExitCode;
-    }
-
-    public int WaitForExit(TimeSpan timeout)
-    {
-        if (!_process!.WaitForExit(timeout))
-        {
-            throw new TimeoutException($"cloud instance {InstanceId} still running:\n{Output}");
-        }
-
-        _process.WaitForExit();
-        return _process.ExitCode;
-    }
+    public int WaitForExit(TimeSpan timeout) => _process!.WaitForExit(timeout);
 
     public void Dispose()
     {
-        Kill();
         _process?.Dispose();
         _process = null;
     }

@@ -1,7 +1,6 @@
 using System.Text;
 using Edge.Appliance.Meet;
 using Edge.Online.Roster;
-using Edge.Online.Tests.Support;
 
 namespace Edge.Online.Tests.Roster;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Edge.Online.Roster;
-using Edge.Online.Tests.Support;
 
 namespace Edge.Online.Tests.Roster;
 

@@ -8,9 +8,8 @@ namespace Edge.SyncAgent.Tests.Support;
 /// <summary>The built sync agent (edge-sync-agent.dll) as a child process the test can SIGTERM or SIGKILL.</summary>
 public sealed class AgentProcess : IDisposable
 {
-    private readonly List<string> _output = [];
     private readonly string[] _settings;
-    private Process? _process;
+    private ChildProcess? _process;
 
     public AgentProcess(string dataDir, params string[] settings)
     {
@@ -19,7 +18,7 @@ public sealed class AgentProcess : IDisposable
     }
 
     public string DataDir { get; }
-    public int Pid => _process?.Id ?? 0;
+    public int Pid => _process?.Pid ?? 0;
     public bool HasExited => _process?.HasExited ?? true;
 
     public static string AgentPath
@@ -48,82 +47,28 @@ public sealed class AgentProcess : IDisposable
             info.ArgumentList.Add(setting);
         }
 
-        _process = Process.Start(info)!;
-        _process.OutputDataReceived += (_, e) => Capture(e.Data);
-        _process.ErrorDataReceived += (_, e) => Capture(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = new ChildProcess(info, "agent");
         return this;
     }
 
-    private void Capture(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.Add(line);
-        }
-    }
-
     /// <summary>Everything the process printed so far.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return string.Join("\n", _output);
-            }
-        }
-    }
+    public string Output => _process?.Output ?? "";
 
     public bool Printed(string text) => Output.Contains(text, StringComparison.Ordinal);
 
     /// <summary>Holds the agent still (SIGSTOP): it neither sends nor reads until <see cref="Resume"/>.</summary>
-    public void Pause() => Posix.Signal(_process!.Id, Posix.SigStop);
+    public void Pause() => Posix.Signal(Pid, Posix.SigStop);
 
-    public void Resume() => Posix.Signal(_process!.Id, Posix.SigCont);
+    public void Resume() => Posix.Signal(Pid, Posix.SigCont);
 
     /// <summary>SIGKILL: no shutdown at all.</summary>
-    public void Kill()
-    {
-        if (_process is { HasExited: false })
-        {
-            Posix.Signal(_process.Id, Posix.SigKill);
-            _process.WaitForExit();
-        }
-    }
+    public void Kill() => _process?.Kill();
 
     /// <summary>SIGTERM, as systemd stops it; returns the exit code and how long the stop took.</summary>
-    public (int ExitCode, TimeSpan Took) Terminate(TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        Posix.Signal(_process!.Id, Posix.SigTerm);
-        if (!_process.WaitForExit(timeout))
-        {
-            throw new TimeoutException($"agent did not exit within {timeout.TotalSeconds} s of SIGTERM:\n{Output}");
-        }
-
-        _process.WaitForExit();
-        return (_process.ExitCode, clock.Elapsed);
-    }
+    public (int ExitCode, TimeSpan Took) Terminate(TimeSpan timeout) => _process!.Terminate(timeout);
 
     /// <summary>Waits for the agent to end by itself (a bad setting); returns its exit code.</summary>
-    public int WaitForExit(TimeSpan timeout)
-    {
-        if (!_process!.WaitForExit(timeout))
-        {
-            throw new TimeoutException($"agent still running after {timeout.TotalSeconds} s:\n{Output}");
-        }
-
-        // Until the output is read to its end.
-        _process.WaitForExit();
-        return _process.ExitCode;
-    }
+    public int WaitForExit(TimeSpan timeout) => _process!.WaitForExit(timeout);
 
     /// <summary>The agent's sync-status.json, or null before it wrote one.</summary>
     public JsonElement? Status() => ReadJson(Path.Combine(DataDir, "sync-status.json"));
@@ -163,7 +108,6 @@ public sealed class AgentProcess : IDisposable
 
     public void Dispose()
     {
-        Kill();
         _process?.Dispose();
         _process = null;
     }

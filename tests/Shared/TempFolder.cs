@@ -1,11 +1,13 @@
-namespace Edge.Provisioning.Tests.Support;
+namespace Edge.Tests.Shared;
+
+// Compiled into the test projects that use it (their .csproj files name this file), not a library of its own.
 
 /// <summary>A folder of its own for one test, removed afterwards.</summary>
 public sealed class TempFolder : IDisposable
 {
     public TempFolder()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "edge-provision-tests", Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "edge-tests-" + typeof(TempFolder).Assembly.GetName().Name, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
@@ -21,6 +23,10 @@ public sealed class TempFolder : IDisposable
         File.WriteAllText(path, content);
         return path;
     }
+
+    /// <summary>Every name in a folder, hidden ones included: what a failed write may have left behind.</summary>
+    public static string[] Names(string folder) =>
+        [.. Directory.EnumerateFileSystemEntries(folder).Select(System.IO.Path.GetFileName).Order(StringComparer.Ordinal)!];
 
     public void Dispose()
     {
