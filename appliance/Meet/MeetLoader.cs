@@ -524,30 +524,9 @@ public static partial class MeetLoader
             throw new MeetException(path, $"line {line}, column {column}: the file is not UTF-8 text (save it as UTF-8; in Excel: \"CSV UTF-8\")");
         }
 
-        var rows = Csv.Parse(Encoding.UTF8.GetString(body), path);
-        if (rows.Count == 0)
-        {
-            throw new MeetException(path, "line 1: the header row is missing");
-        }
-
-        var header = rows[0].Fields.Select(h => h.Trim().ToLowerInvariant()).ToList();
-        foreach (var column in RequiredColumns)
-        {
-            if (!header.Contains(column))
-            {
-                throw new MeetException(path, $"line 1: column '{column}' is missing (required: {string.Join(", ", RequiredColumns)})");
-            }
-        }
-
-        if (header.Where(h => h.Length > 0).GroupBy(h => h).FirstOrDefault(g => g.Count() > 1) is { } twice)
-        {
-            throw new MeetException(path, $"line 1: column '{Printable(twice.Key)}' appears twice");
-        }
-
-        int Column(string name) => header.IndexOf(name);
-        var (bib, first, last, gender, age, race) = (Column("bib"), Column("first_name"), Column("last_name"), Column("gender"), Column("age"), Column("race"));
-        var (chip, city, state, team, note) = (Column("chip"), Column("city"), Column("state"), Column("team"), Column("note"));
-        var participants = new List<Participant>(rows.Count);
+        List<string>? header = null;
+        int bib = 0, first = 0, last = 0, gender = 0, age = 0, race = 0, chip = 0, city = 0, state = 0, team = 0, note = 0;
+        var participants = new List<Participant>();
         var bibs = new HashSet<string>(StringComparer.Ordinal);
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
         var raceById = new Dictionary<string, Race>(StringComparer.OrdinalIgnoreCase);
@@ -556,20 +535,30 @@ public static partial class MeetLoader
             raceById.TryAdd(r.Id, r);
         }
 
-        foreach (var row in rows.Skip(1))
+        // Row by row as the file is read: a big roster's rows are not all kept until the last is read.
+        Csv.ForEachRow(Encoding.UTF8.GetString(body), path, (line, fields) =>
         {
-            if (row.Fields.All(string.IsNullOrWhiteSpace))
+            if (header is null)
             {
-                continue;
+                header = ReadHeader(path, fields);
+                int Column(string name) => header.IndexOf(name);
+                (bib, first, last, gender, age, race) = (Column("bib"), Column("first_name"), Column("last_name"), Column("gender"), Column("age"), Column("race"));
+                (chip, city, state, team, note) = (Column("chip"), Column("city"), Column("state"), Column("team"), Column("note"));
+                return;
             }
 
-            if (row.Fields.Count > header.Count && row.Fields.Skip(header.Count).Any(f => !string.IsNullOrWhiteSpace(f)))
+            if (fields.TrueForAll(string.IsNullOrWhiteSpace))
             {
-                throw new MeetException(path, $"line {row.Line}: {row.Fields.Count} fields, but the header names {header.Count} columns (a comma inside a field needs the field in double quotes)");
+                return;
             }
 
-            string Field(int index) => index >= 0 && index < row.Fields.Count ? row.Fields[index].Trim() : "";
-            MeetException Bad(string field, string problem) => new(path, $"line {row.Line}, field '{field}': {problem}");
+            if (fields.Count > header.Count && fields.Skip(header.Count).Any(f => !string.IsNullOrWhiteSpace(f)))
+            {
+                throw new MeetException(path, $"line {line}: {fields.Count} fields, but the header names {header.Count} columns (a comma inside a field needs the field in double quotes)");
+            }
+
+            string Field(int index) => index >= 0 && index < fields.Count ? fields[index].Trim() : "";
+            MeetException Bad(string field, string problem) => new(path, $"line {line}, field '{field}': {problem}");
 
             var b = Field(bib);
             if (b.Length == 0 || b.Length > 32)
@@ -614,9 +603,34 @@ public static partial class MeetLoader
 
             tags[tag] = b;
             participants.Add(new Participant(b, Field(first), Field(last), g, a, matched.Id, tag, Field(city), Field(state), Field(team)) { Note = Field(note) });
+        });
+
+        if (header is null)
+        {
+            throw new MeetException(path, "line 1: the header row is missing");
         }
 
         return participants;
+    }
+
+    /// <summary>The roster's column names (trimmed, lower case), every required one there and none twice.</summary>
+    private static List<string> ReadHeader(string path, List<string> fields)
+    {
+        var header = fields.Select(h => h.Trim().ToLowerInvariant()).ToList();
+        foreach (var column in RequiredColumns)
+        {
+            if (!header.Contains(column))
+            {
+                throw new MeetException(path, $"line 1: column '{column}' is missing (required: {string.Join(", ", RequiredColumns)})");
+            }
+        }
+
+        if (header.Where(h => h.Length > 0).GroupBy(h => h).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new MeetException(path, $"line 1: column '{Printable(twice.Key)}' appears twice");
+        }
+
+        return header;
     }
 
     /// <summary>
