@@ -45,3 +45,16 @@ until curl -sf -m 5 "http://127.0.0.1:$port/healthz" >/dev/null; do
 done
 echo "arm64 boot to /healthz under emulation: $((SECONDS - start)) s"
 grep -o 'Now accepting reads[^"]*\|started in [0-9.]* *m\?s' "$work/console.log" | tail -1 || true
+# The sync agent (native code for arm64) reports itself in the box's status: running, and its state (no cloud
+# section in the image's default meet: "disabled").
+sync=""
+until [ "${sync#running }" != "$sync" ]; do
+  if [ $((SECONDS - start)) -gt "$timeout" ]; then
+    echo "boot-arm64.sh: the sync agent did not report itself running (last: ${sync:-no status})" >&2; exit 1
+  fi
+  sleep 2
+  sync="$(curl -sf -m 5 "http://127.0.0.1:$port/api/status" | python3 -c 'import json, sys
+s = json.load(sys.stdin).get("sync") or {}
+print("running" if s.get("running") else "stopped", s.get("state"), ("(" + s["lastError"] + ")") if s.get("lastError") else "")' 2>/dev/null || true)"
+done
+echo "sync agent after $((SECONDS - start)) s: $sync"

@@ -43,7 +43,9 @@ public static class CloudConfig
         var origin = new Dictionary<string, string>(StringComparer.Ordinal);
         var meetPath = string.IsNullOrWhiteSpace(meetDir) ? null : Path.Combine(baseDir, MeetFileName);
 
-        if (meetPath is not null)
+        // A card fresh from the image has a meet folder without a meet.json yet: nothing to sync, not a fault.
+        var noMeetFile = meetPath is not null && !File.Exists(meetPath) && !Directory.Exists(meetPath);
+        if (meetPath is not null && !noMeetFile)
         {
             var problem = ReadMeetFile(meetPath, values, origin);
             if (problem is not null)
@@ -67,7 +69,9 @@ public static class CloudConfig
         {
             return CloudConfigResult.Off(meetPath is null
                 ? "no meet folder (Edge:MeetDir) and no --Cloud:Broker: cloud sync is off"
-                : $"{meetPath}: no 'cloud' section: cloud sync is off");
+                : noMeetFile
+                    ? $"{meetPath}: not there yet: cloud sync is off until the meet folder has one with a 'cloud' section"
+                    : $"{meetPath}: no 'cloud' section: cloud sync is off");
         }
 
         try

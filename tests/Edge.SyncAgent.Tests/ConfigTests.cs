@@ -44,6 +44,28 @@ public sealed class ConfigTests(ITestOutputHelper output) : IDisposable
         Poll.Until(() => agent.State() == "connected" && agent.StatusNumber("pending") == 0, TimeSpan.FromSeconds(10), () => $"connected status: {agent.Status()}");
     }
 
+    [Fact]
+    public void A_meet_folder_without_a_meet_json_yet_is_sync_off_not_an_error_until_one_is_written()
+    {
+        // A card fresh from the image: the meet folder holds only its README.
+        TestLog.Build(_data, 500);
+        File.WriteAllText(Path.Combine(_meet, "README.txt"), "This folder is the box's meet folder.");
+        using var broker = MosquittoBroker.Start();
+        using var verifier = new SyncVerifier(new VerifierOptions { Port = broker.Port, ClientId = "verifier-fresh" });
+        verifier.Start();
+        Assert.True(verifier.WaitSubscribed(TimeSpan.FromSeconds(10)));
+        using var agent = new AgentProcess(_data, $"--Edge:MeetDir={_meet}").Start();
+        Poll.Until(() => agent.State() == "disabled", TimeSpan.FromSeconds(15), () => $"disabled status: {agent.Status()}\n{agent.Output}");
+        Assert.Contains("meet.json: not there yet: cloud sync is off", agent.Status()!.Value.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("fail:", agent.Output, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(_meet, "meet.json"), $$"""
+            { {{Event}},
+              "cloud": { "broker": "mqtt://127.0.0.1:{{broker.Port}}", "deviceId": "fresh-box" } }
+            """);
+        Poll.Until(() => verifier.UniqueIds("fresh-box") == 500, TimeSpan.FromSeconds(30), () => $"reads after the meet folder was written; {agent.Output}");
+    }
+
     [Theory]
     [InlineData("""{ "broker": "http://127.0.0.1:1883", "deviceId": "box" }""", "field 'cloud.broker': scheme 'http' is not supported")]
     [InlineData("""{ "broker": "mqtt://127.0.0.1:1883" }""", "field 'cloud.deviceId' is required")]
