@@ -44,7 +44,9 @@ until curl -sf -m 5 "http://127.0.0.1:$port/healthz" >/dev/null; do
   sleep 2
 done
 echo "arm64 boot to /healthz under emulation: $((SECONDS - start)) s"
-grep -o 'Now accepting reads[^"]*\|started in [0-9.]* *m\?s' "$work/console.log" | tail -1 || true
+# The appliance's own start (process start to storing reads and serving pages), as it reports it.
+curl -sf -m 5 "http://127.0.0.1:$port/api/status" | python3 -c 'import json, sys
+print("appliance start to accepting reads under emulation:", json.load(sys.stdin)["process"].get("startedInMs"), "ms")' || true
 # The sync agent (native code for arm64) reports itself in the box's status: running, and its state (no cloud
 # section in the image's default meet: "disabled").
 sync=""

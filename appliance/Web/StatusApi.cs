@@ -11,6 +11,16 @@ public static class StatusApi
 {
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
+        // How long this start took, from the process's first instruction to storing reads and serving pages: logged,
+        // and in /api/status (process.startedInMs), so a timer (and the image's emulated boot) can see it.
+        var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Edge.Appliance.Start");
+        long? startedInMs = null;
+        app.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
+        {
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            startedInMs = (long)(DateTime.Now - self.StartTime).TotalMilliseconds;
+            logger.LogInformation("Accepting reads and serving pages {Ms} ms after the process started", startedInMs);
+        });
         app.MapGet("/healthz", (ReadStore store, IngestStatus ingest) =>
         {
             var health = store.Health;
@@ -50,7 +60,7 @@ public static class StatusApi
                 Meet: new MeetStatus(meetHost.Directory, meetHost.Error, snapshot.Meet.Races.Count, snapshot.Meet.Participants.Count,
                     openMeet.Key, openMeet.Id, meetHost.Loaded),
                 Results: new ResultsStatus(snapshot.LastLogId, snapshot.Version, snapshot.UnknownTagCount, results.LastRebuild.Elapsed.TotalMilliseconds),
-                Process: ProcessStatus.Now(),
+                Process: ProcessStatus.Now(startedInMs),
                 Sync: SyncStatusReader.Read(Path.GetDirectoryName(store.DatabasePath)!),
                 RunSignUp: posting.Status,
                 Ingest: new IngestFigures(
@@ -82,12 +92,13 @@ public static class StatusApi
     /// The box's own footprint: a Pi has little memory to spare. <c>processors</c> is what the runtime saw at start,
     /// after the unit's CPUQuota and AllowedCPUs (it sizes the thread pool and the GC by it).
     /// </summary>
-    public sealed record ProcessStatus(long ResidentBytes, long GcHeapBytes, long GcCommittedBytes, long GcFragmentedBytes, int Processors)
+    /// <summary>The process's memory, the processors its runtime sees, and how long its start took (null until it is done).</summary>
+    public sealed record ProcessStatus(long ResidentBytes, long GcHeapBytes, long GcCommittedBytes, long GcFragmentedBytes, int Processors, long? StartedInMs)
     {
-        public static ProcessStatus Now()
+        public static ProcessStatus Now(long? startedInMs)
         {
             var gc = GC.GetGCMemoryInfo();
-            return new ProcessStatus(Environment.WorkingSet, gc.HeapSizeBytes, gc.TotalCommittedBytes, gc.FragmentedBytes, Environment.ProcessorCount);
+            return new ProcessStatus(Environment.WorkingSet, gc.HeapSizeBytes, gc.TotalCommittedBytes, gc.FragmentedBytes, Environment.ProcessorCount, startedInMs);
         }
     }
 

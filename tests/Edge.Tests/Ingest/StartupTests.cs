@@ -6,15 +6,20 @@ namespace Edge.Tests.Ingest;
 public class StartupTests
 {
     [Fact]
-    public async Task The_log_names_the_timing_port_as_ctp01_never_as_an_http_address()
+    public async Task The_log_names_the_timing_port_as_ctp01_and_says_how_long_the_start_took()
     {
         var dataDir = TempDir.Create("startup-log");
         using (var box = new ProcessBox(dataDir))
         {
-            await box.StartAsync();
+            var healthy = await box.StartAsync();
             Poll(() => box.Printed($"timing listener (CTP01) accepting on 127.0.0.1:{box.TimingPort}"), box);
             Assert.True(box.Printed($"Web pages on http://127.0.0.1:{box.HttpPort}"), box.Output);
             Assert.False(box.Printed($"http://127.0.0.1:{box.TimingPort}"), box.Output);
+
+            // How long the start took, as the log and /api/status say: within what the test saw from outside.
+            var took = (await box.StatusAsync()).GetProperty("process").GetProperty("startedInMs").GetInt64();
+            Assert.InRange(took, 1, (long)healthy.TotalMilliseconds + 1000);
+            Assert.True(box.Printed($"Accepting reads and serving pages {took} ms after the process started"), box.Output);
         }
 
         TempDir.Delete(dataDir);
