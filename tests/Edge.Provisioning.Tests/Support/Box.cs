@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Edge.Appliance;
 using Edge.Appliance.Ingest;
+using Edge.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -60,28 +60,5 @@ public sealed class Box : IAsyncDisposable
         await _app.DisposeAsync();
         _data.Dispose();
         Assert.True(_errors.Entries.IsEmpty, "the box logged errors:\n" + string.Join("\n", _errors.Entries));
-    }
-
-    private sealed class ErrorLog : ILoggerProvider, ILogger
-    {
-        public ConcurrentQueue<string> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (logLevel >= LogLevel.Error)
-            {
-                Entries.Enqueue($"{logLevel}: {formatter(state, exception)} {exception}");
-            }
-        }
-
-        public void Dispose()
-        {
-        }
     }
 }

@@ -143,29 +143,6 @@ public sealed class TestBox : IAsyncDisposable
         var unexpected = _errors.Entries.Where(e => !ExpectedErrors.Any(e.Contains)).ToList();
         Assert.True(unexpected.Count == 0, "errors were logged:\n" + string.Join("\n", unexpected));
     }
-
-    private sealed class ErrorLog : ILoggerProvider, ILogger
-    {
-        public ConcurrentQueue<string> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (logLevel >= LogLevel.Error)
-            {
-                Entries.Enqueue($"{logLevel}: {formatter(state, exception)} {exception}");
-            }
-        }
-
-        public void Dispose()
-        {
-        }
-    }
 }
 
 /// <summary>Records the console's clock settings instead of changing the machine's clock.</summary>
